@@ -1,0 +1,9 @@
+# Every active image whose name starts with "debian-", newest first.
+data "cloudimages_images" "debian" {
+  name_regex = "^debian-"
+  status     = "active"
+}
+
+output "debian_image_ids" {
+  value = data.cloudimages_images.debian.ids
+}

@@ -1,0 +1,254 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+)
+
+// imageData is one image as both image data sources show it.
+type imageData struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	Status          types.String `tfsdk:"status"`
+	Visibility      types.String `tfsdk:"visibility"`
+	Owner           types.String `tfsdk:"owner"`
+	DiskFormat      types.String `tfsdk:"disk_format"`
+	ContainerFormat types.String `tfsdk:"container_format"`
+	Protected       types.Bool   `tfsdk:"protected"`
+	Hidden          types.Bool   `tfsdk:"hidden"`
+	MinDisk         types.Int64  `tfsdk:"min_disk"`
+	MinRAM          types.Int64  `tfsdk:"min_ram"`
+	Size            types.Int64  `tfsdk:"size"`
+	VirtualSize     types.Int64  `tfsdk:"virtual_size"`
+	Checksum        types.String `tfsdk:"checksum"`
+	OSHashAlgo      types.String `tfsdk:"os_hash_algo"`
+	OSHashValue     types.String `tfsdk:"os_hash_value"`
+	Tags            types.Set    `tfsdk:"tags"`
+	Properties      types.Map    `tfsdk:"properties"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
+	FileURL         types.String `tfsdk:"file_url"`
+}
+
+func imageDataFrom(ctx context.Context, img *client.Image) (imageData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
+	diags.Append(d...)
+	props := img.Properties
+	if props == nil {
+		props = map[string]string{}
+	}
+	properties, d := types.MapValueFrom(ctx, types.StringType, props)
+	diags.Append(d...)
+	return imageData{
+		ID:              types.StringValue(img.ID),
+		Name:            types.StringValue(img.Name),
+		Status:          types.StringValue(img.Status),
+		Visibility:      types.StringValue(img.Visibility),
+		Owner:           types.StringValue(img.Owner),
+		DiskFormat:      optionalString(img.DiskFormat),
+		ContainerFormat: optionalString(img.ContainerFormat),
+		Protected:       types.BoolValue(img.Protected),
+		Hidden:          types.BoolValue(img.Hidden),
+		MinDisk:         types.Int64Value(img.MinDisk),
+		MinRAM:          types.Int64Value(img.MinRAM),
+		Size:            optionalInt64(img.Size),
+		VirtualSize:     optionalInt64(img.VirtualSize),
+		Checksum:        optionalString(img.Checksum),
+		OSHashAlgo:      optionalString(img.OSHashAlgo),
+		OSHashValue:     optionalString(img.OSHashValue),
+		Tags:            tags,
+		Properties:      properties,
+		CreatedAt:       timestamp(img.CreatedAt),
+		UpdatedAt:       timestamp(img.UpdatedAt),
+		FileURL:         types.StringValue(img.File),
+	}, diags
+}
+
+// imageDataAttributes describes imageData, every attribute computed.
+func imageDataAttributes() map[string]schema.Attribute {
+	str := func(desc string) schema.Attribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	i64 := func(desc string) schema.Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
+	}
+	boolean := func(desc string) schema.Attribute {
+		return schema.BoolAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	return map[string]schema.Attribute{
+		"id":               str("The image's UUID."),
+		"name":             str("Name of the image."),
+		"status":           str("Status: one of " + quoted(statuses) + "."),
+		"visibility":       str("Visibility: one of " + quoted(visibilities) + "."),
+		"owner":            str("Tenant (project) that owns the image."),
+		"disk_format":      str("Disk format."),
+		"container_format": str("Container format."),
+		"protected":        boolean("Whether the image is protected from deletion."),
+		"hidden":           boolean("Whether the image is hidden from default lists (`os_hidden`)."),
+		"min_disk":         i64("Minimum disk size to boot, in GiB."),
+		"min_ram":          i64("Minimum RAM to boot, in MiB."),
+		"size":             i64("Size of the image data, in bytes."),
+		"virtual_size":     i64("Virtual size of the disk, in bytes."),
+		"checksum":         str("MD5 of the image data."),
+		"os_hash_algo":     str("Algorithm of `os_hash_value`."),
+		"os_hash_value":    str("Hash of the image data."),
+		"tags":             schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Tags of the image."},
+		"properties":       schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "All custom properties of the image."},
+		"created_at":       str("Creation time (RFC 3339)."),
+		"updated_at":       str("Time of the last change (RFC 3339)."),
+		"file_url":         str("Path of the image data in the API."),
+	}
+}
+
+// filters are the search arguments both image data sources share.
+type filters struct {
+	Name       types.String `tfsdk:"name"`
+	NameRegex  types.String `tfsdk:"name_regex"`
+	Visibility types.String `tfsdk:"visibility"`
+	Owner      types.String `tfsdk:"owner"`
+	Status     types.String `tfsdk:"status"`
+	Tags       types.Set    `tfsdk:"tags"`
+	Properties types.Map    `tfsdk:"properties"`
+	SizeMin    types.Int64  `tfsdk:"size_min"`
+	SizeMax    types.Int64  `tfsdk:"size_max"`
+}
+
+// search lists the images matching f: the API filters what it can, the
+// name regular expression is applied here. Newest first.
+func search(ctx context.Context, c *client.Client, f filters) ([]client.Image, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := client.ListImagesInput{
+		Name:       f.Name.ValueString(),
+		Visibility: f.Visibility.ValueString(),
+		Owner:      f.Owner.ValueString(),
+		Status:     f.Status.ValueString(),
+		SizeMin:    f.SizeMin.ValueInt64Pointer(),
+		SizeMax:    f.SizeMax.ValueInt64Pointer(),
+		SortKey:    "created_at",
+		SortDir:    "desc",
+	}
+	if !f.Tags.IsNull() && !f.Tags.IsUnknown() {
+		diags.Append(f.Tags.ElementsAs(ctx, &in.Tags, false)...)
+		sort.Strings(in.Tags)
+	}
+	if !f.Properties.IsNull() && !f.Properties.IsUnknown() {
+		diags.Append(f.Properties.ElementsAs(ctx, &in.Properties, false)...)
+	}
+	var re *regexp.Regexp
+	if !f.NameRegex.IsNull() {
+		var err error
+		if re, err = regexp.Compile(f.NameRegex.ValueString()); err != nil {
+			diags.AddError("Invalid name_regex", err.Error())
+		}
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	images, err := c.ListImages(ctx, in)
+	if err != nil {
+		diags.AddError("Cannot list images", err.Error())
+		return nil, diags
+	}
+	if re == nil {
+		return images, diags
+	}
+	matched := images[:0]
+	for _, img := range images {
+		if re.MatchString(img.Name) {
+			matched = append(matched, img)
+		}
+	}
+	return matched, diags
+}
+
+// describe renders the filters that are set, for error messages.
+func (f filters) describe() string {
+	var parts []string
+	add := func(name string, v attr.Value) {
+		if !v.IsNull() && !v.IsUnknown() {
+			parts = append(parts, fmt.Sprintf("%s = %s", name, v.String()))
+		}
+	}
+	add("name", f.Name)
+	add("name_regex", f.NameRegex)
+	add("visibility", f.Visibility)
+	add("owner", f.Owner)
+	add("status", f.Status)
+	add("tags", f.Tags)
+	add("properties", f.Properties)
+	add("size_min", f.SizeMin)
+	add("size_max", f.SizeMax)
+	if len(parts) == 0 {
+		return "no filters"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// filterAttributes describes the filters. In the single-image data source the
+// filters that are also attributes of the image (name, visibility, owner,
+// status, tags, properties) are optional and computed: unset, they show the
+// image's value; set, they filter and keep the value given.
+func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
+	shown := func(desc string) string {
+		if alsoOutput {
+			return desc + " When unset, shows the image's value."
+		}
+		return desc
+	}
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Exact name of the image."),
+		},
+		"name_regex": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "A regular expression (Go syntax, RE2) the name must match, applied to the images the other filters return.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"visibility": schema.StringAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images with this visibility: one of " + quoted(visibilityFilters) +
+				". Unset, the API's default list: public and own images, and shared images the caller accepted."),
+			Validators: []validator.String{stringvalidator.OneOf(visibilityFilters...)},
+		},
+		"owner": schema.StringAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images owned by this tenant (project) id."),
+		},
+		"status": schema.StringAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images in this status: one of " + quoted(statuses) + "."),
+			Validators:          []validator.String{stringvalidator.OneOf(statuses...)},
+		},
+		"tags": schema.SetAttribute{
+			ElementType: types.StringType, Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images that have all these tags."),
+		},
+		"properties": schema.MapAttribute{
+			ElementType: types.StringType, Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images whose custom properties have these exact values."),
+		},
+		"size_min": schema.Int64Attribute{
+			Optional: true, MarkdownDescription: "Only images of at least this size, in bytes.",
+			Validators: []validator.Int64{int64validator.AtLeast(0)},
+		},
+		"size_max": schema.Int64Attribute{
+			Optional: true, MarkdownDescription: "Only images of at most this size, in bytes.",
+			Validators: []validator.Int64{int64validator.AtLeast(0)},
+		},
+	}
+}

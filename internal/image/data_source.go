@@ -1,0 +1,153 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*imageDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*imageDataSource)(nil)
+)
+
+// NewDataSource is the constructor of the cloudimages_image data source.
+func NewDataSource() datasource.DataSource {
+	return &imageDataSource{}
+}
+
+type imageDataSource struct {
+	client *client.Client
+}
+
+type dataSourceModel struct {
+	imageData
+	NameRegex  types.String `tfsdk:"name_regex"`
+	SizeMin    types.Int64  `tfsdk:"size_min"`
+	SizeMax    types.Int64  `tfsdk:"size_max"`
+	MostRecent types.Bool   `tfsdk:"most_recent"`
+}
+
+func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image"
+}
+
+func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := imageDataAttributes()
+	for name, a := range filterAttributes(true) {
+		attributes[name] = a
+	}
+	attributes["id"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "The image's UUID. Set it to look the image up directly; it conflicts with the filters.",
+		Validators:          []validator.String{validate.UUID()},
+	}
+	attributes["most_recent"] = schema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "When several images match, take the most recently created one instead of failing. " +
+			"Default `false`.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up one image, by `id` or by filters. No match is an error, and so are several " +
+			"matches unless `most_recent` is set.",
+		Attributes: attributes,
+	}
+}
+
+func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	filters := []string{"name", "name_regex", "visibility", "owner", "status", "tags", "properties", "size_min", "size_max", "most_recent"}
+	var out []datasource.ConfigValidator
+	for _, f := range filters {
+		out = append(out, datasourcevalidator.Conflicting(path.MatchRoot("id"), path.MatchRoot(f)))
+	}
+	return out
+}
+
+func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg dataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	img := d.find(ctx, cfg, resp)
+	if img == nil {
+		return
+	}
+	out, diags := imageDataFrom(ctx, img)
+	resp.Diagnostics.Append(diags...)
+	// A filter that was set keeps the value given (Terraform requires it).
+	if !cfg.Tags.IsNull() {
+		out.Tags = cfg.Tags
+	}
+	if !cfg.Properties.IsNull() {
+		out.Properties = cfg.Properties
+	}
+	cfg.imageData = out
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+func (d *imageDataSource) find(ctx context.Context, cfg dataSourceModel, resp *datasource.ReadResponse) *client.Image {
+	if !cfg.ID.IsNull() {
+		img, err := d.client.GetImage(ctx, cfg.ID.ValueString())
+		if err != nil {
+			hint := ""
+			if client.IsNotFound(err) {
+				hint = "No image with this id is visible to this tenant: it does not exist, or it is private to another tenant."
+			}
+			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("id"), "read image "+cfg.ID.ValueString(), err, hint)
+			return nil
+		}
+		return img
+	}
+	f := filters{
+		Name: cfg.Name, NameRegex: cfg.NameRegex, Visibility: cfg.Visibility, Owner: cfg.Owner, Status: cfg.Status,
+		Tags: cfg.Tags, Properties: cfg.Properties, SizeMin: cfg.SizeMin, SizeMax: cfg.SizeMax,
+	}
+	images, diags := search(ctx, d.client, f)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return nil
+	}
+	switch {
+	case len(images) == 0:
+		resp.Diagnostics.AddError("No image matches",
+			fmt.Sprintf("No image visible to this tenant matches %s. Shared images appear only once accepted; "+
+				"check the filters and the visibility.", f.describe()))
+		return nil
+	case len(images) > 1 && !cfg.MostRecent.ValueBool():
+		resp.Diagnostics.AddError("Several images match",
+			fmt.Sprintf("%d images match %s: %s. Narrow the filters, or set most_recent = true to take the newest.",
+				len(images), f.describe(), listImages(images, 5)))
+		return nil
+	}
+	return &images[0] // newest first
+}
+
+// listImages names up to max images, for error messages.
+func listImages(images []client.Image, limit int) string {
+	var names []string
+	for i, img := range images {
+		if i == limit {
+			names = append(names, fmt.Sprintf("and %d more", len(images)-limit))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%q, created %s)", img.ID, img.Name, img.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")))
+	}
+	return strings.Join(names, ", ")
+}

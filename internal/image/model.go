@@ -1,0 +1,123 @@
+package image
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+)
+
+// resourceModel is the state of a cloudimages_image.
+type resourceModel struct {
+	ID              types.String   `tfsdk:"id"`
+	Name            types.String   `tfsdk:"name"`
+	File            types.String   `tfsdk:"file"`
+	DiskFormat      types.String   `tfsdk:"disk_format"`
+	ContainerFormat types.String   `tfsdk:"container_format"`
+	Visibility      types.String   `tfsdk:"visibility"`
+	Protected       types.Bool     `tfsdk:"protected"`
+	Hidden          types.Bool     `tfsdk:"hidden"`
+	MinDisk         types.Int64    `tfsdk:"min_disk"`
+	MinRAM          types.Int64    `tfsdk:"min_ram"`
+	Tags            types.Set      `tfsdk:"tags"`
+	Properties      types.Map      `tfsdk:"properties"`
+	VerifyChecksum  types.Bool     `tfsdk:"verify_checksum"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	Status          types.String   `tfsdk:"status"`
+	Checksum        types.String   `tfsdk:"checksum"`
+	OSHashAlgo      types.String   `tfsdk:"os_hash_algo"`
+	OSHashValue     types.String   `tfsdk:"os_hash_value"`
+	Size            types.Int64    `tfsdk:"size"`
+	VirtualSize     types.Int64    `tfsdk:"virtual_size"`
+	Owner           types.String   `tfsdk:"owner"`
+	CreatedAt       types.String   `tfsdk:"created_at"`
+	UpdatedAt       types.String   `tfsdk:"updated_at"`
+	FileURL         types.String   `tfsdk:"file_url"`
+}
+
+// setFromAPI copies what the server says into the model. Arguments the API
+// does not return (file, verify_checksum, timeouts) are left alone, and only
+// the properties the model already manages are read back, so properties the
+// server adds never show up as a diff.
+func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(img.ID)
+	m.Name = types.StringValue(img.Name)
+	m.DiskFormat = optionalString(img.DiskFormat)
+	m.ContainerFormat = optionalString(img.ContainerFormat)
+	m.Visibility = types.StringValue(img.Visibility)
+	m.Protected = types.BoolValue(img.Protected)
+	m.Hidden = types.BoolValue(img.Hidden)
+	m.MinDisk = types.Int64Value(img.MinDisk)
+	m.MinRAM = types.Int64Value(img.MinRAM)
+	m.Status = types.StringValue(img.Status)
+	m.Checksum = optionalString(img.Checksum)
+	m.OSHashAlgo = optionalString(img.OSHashAlgo)
+	m.OSHashValue = optionalString(img.OSHashValue)
+	m.Size = optionalInt64(img.Size)
+	m.VirtualSize = optionalInt64(img.VirtualSize)
+	m.Owner = types.StringValue(img.Owner)
+	m.CreatedAt = timestamp(img.CreatedAt)
+	m.UpdatedAt = timestamp(img.UpdatedAt)
+	m.FileURL = types.StringValue(img.File)
+
+	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
+	diags.Append(d...)
+	m.Tags = tags
+
+	m.Properties, d = managedProperties(ctx, m.Properties, img.Properties)
+	diags.Append(d...)
+	if m.VerifyChecksum.IsNull() || m.VerifyChecksum.IsUnknown() {
+		m.VerifyChecksum = types.BoolValue(true) // the default, also after import
+	}
+	return diags
+}
+
+// managedProperties keeps the keys of managed (the prior state or plan) with
+// the server's values; a managed key the server no longer has is dropped so
+// that the plan shows it coming back.
+func managedProperties(ctx context.Context, managed types.Map, server map[string]string) (types.Map, diag.Diagnostics) {
+	if managed.IsNull() || managed.IsUnknown() {
+		return types.MapNull(types.StringType), nil
+	}
+	out := map[string]attr.Value{}
+	for key := range managed.Elements() {
+		if v, ok := server[key]; ok {
+			out[key] = types.StringValue(v)
+		}
+	}
+	return types.MapValue(types.StringType, out)
+}
+
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func optionalInt64(v *int64) types.Int64 {
+	if v == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*v)
+}
+
+func timestamp(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

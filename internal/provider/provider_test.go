@@ -1,0 +1,143 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+// listAll lists the images the configured tenant sees; the producer's private
+// image in it proves the provider authenticated as the producer.
+const listAll = `
+data "cloudimages_images" "all" {}
+`
+
+func seesImage(id string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.cloudimages_images.all", tfjsonpath.New("ids"),
+			knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(id)})),
+	}
+}
+
+func TestAccProvider_authenticationMethods(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	id := acctest.CreateImageOutOfBand(t, srv, acctest.Producer, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	p := acctest.Producer
+	token := srv.IssueToken(p.TenantID)
+
+	methods := map[string]string{
+		"v2.0 api key": fmt.Sprintf("auth_url = %q\nusername = %q\napi_key = %q", srv.IdentityV2URL(), p.Username, p.APIKey),
+		"v2.0 password": fmt.Sprintf("auth_url = %q\nusername = %q\npassword = %q\ntenant_name = %q",
+			srv.IdentityV2URL(), p.Username, p.Password, p.TenantName),
+		"v2.0 token": fmt.Sprintf("auth_url = %q\ntoken = %q\ntenant_id = %q", srv.IdentityV2URL(), token, p.TenantID),
+		"v3 password": fmt.Sprintf("auth_url = %q\nusername = %q\npassword = %q\ntenant_name = %q\nuser_domain_name = \"Default\"",
+			srv.IdentityV3URL(), p.Username, p.Password, p.TenantName),
+		"v3 token":                       fmt.Sprintf("auth_url = %q\ntoken = %q", srv.IdentityV3URL(), token),
+		"endpoint and token":             fmt.Sprintf("endpoint = %q\ntoken = %q", srv.ImageURL(), token),
+		"endpoint without /v2 and token": fmt.Sprintf("endpoint = %q\ntoken = %q", srv.URL()+"/image/", token),
+	}
+	for name, args := range methods {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+				Config:            fmt.Sprintf("provider \"cloudimages\" {\n%s\n}\n", args) + listAll,
+				ConfigStateChecks: seesImage(id),
+			}}})
+		})
+	}
+}
+
+func TestAccProvider_catalogEndpoints(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	for name, unversioned := range map[string]bool{"versioned like Rackspace": false, "unversioned like Glance": true} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.Mock(t, mockserver.Options{UnversionedImageEndpoint: unversioned})
+			id := acctest.CreateImageOutOfBand(t, srv, acctest.Producer, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+			acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+				Config:            acctest.ProviderConfig(srv, acctest.Producer) + listAll,
+				ConfigStateChecks: seesImage(id),
+			}}})
+			if n := srv.RequestCount("GET", "/image/v2/v2/images"); n != 0 {
+				t.Fatalf("the provider called /v2/v2/images %d times", n)
+			}
+		})
+	}
+}
+
+func TestAccProvider_regions(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	withDefault := acctest.Producer
+	withDefault.DefaultRegion = "ORD"
+	srv := acctest.Mock(t, mockserver.Options{
+		Regions:  []string{"DFW", "ORD"},
+		Accounts: []mockserver.Account{withDefault, acctest.Consumer},
+	})
+	id := acctest.CreateImageOutOfBand(t, srv, withDefault, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		// The user's RAX-AUTH:defaultRegion picks the endpoint.
+		{Config: acctest.ProviderConfig(srv, withDefault) + listAll, ConfigStateChecks: seesImage(id)},
+		{Config: acctest.ProviderConfig(srv, withDefault, `region = "DFW"`) + listAll, ConfigStateChecks: seesImage(id)},
+		{
+			Config:      acctest.ProviderConfig(srv, withDefault, `region = "SYD"`) + listAll,
+			ExpectError: regexp.MustCompile(`(?s)region.*SYD.*DFW.*ORD`),
+		},
+		{
+			// No default region and several in the catalog: the error lists them.
+			Config:      acctest.ProviderConfig(srv, acctest.Consumer) + listAll,
+			ExpectError: regexp.MustCompile(`(?s)region.*DFW.*ORD`),
+		},
+	}})
+}
+
+func TestAccProvider_badCredentials(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	v2 := srv.IdentityV2URL()
+	cases := map[string]struct{ args, want string }{
+		"wrong api key": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"wrong\"", v2),
+			`(?s)401.*Unable to authenticate user with credentials provided`},
+		"api key and password": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"a\"\npassword = \"b\"", v2),
+			`(?s)Invalid Attribute Combination.*api_key`},
+		"no secret":       {fmt.Sprintf("auth_url = %q\nusername = \"producer\"", v2), `(?s)api_key.*password`},
+		"no credentials":  {fmt.Sprintf("auth_url = %q", v2), `(?s)username.*api_key.*token`},
+		"bad max_retries": {fmt.Sprintf("auth_url = %q\nmax_retries = -1", v2), `(?s)max_retries.*between 0 and 50`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+				Config:      fmt.Sprintf("provider \"cloudimages\" {\n%s\n}\n", tc.args) + listAll,
+				ExpectError: regexp.MustCompile(tc.want),
+			}}})
+		})
+	}
+}
+
+// The environment is the only source here: no argument in the block.
+func TestAccProvider_environment(t *testing.T) {
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	id := acctest.CreateImageOutOfBand(t, srv, acctest.Producer, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	t.Setenv("OS_AUTH_URL", srv.IdentityV2URL())
+	t.Setenv("OS_USERNAME", acctest.Producer.Username)
+	t.Setenv("OS_API_KEY", acctest.Producer.APIKey)
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		Config:            `provider "cloudimages" {}` + listAll,
+		ConfigStateChecks: seesImage(id),
+	}}})
+}
