@@ -2,7 +2,6 @@ package image_test
 
 import (
 	"fmt"
-	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -133,26 +132,26 @@ data "cloudimages_images" "none" {
 			},
 			{
 				Config:      images + `data "cloudimages_image" "ambiguous" { name = "app" }`,
-				ExpectError: regexp.MustCompile(`(?s)Several images match.*2 images match name = "app".*most_recent`),
+				ExpectError: acctest.ErrorLike("Several images match", `2 images match name = "app"`, "most_recent"),
 			},
 			{
 				Config:      images + `data "cloudimages_image" "none" { name = "nope" }`,
-				ExpectError: regexp.MustCompile(`(?s)No image matches.*name = "nope"`),
+				ExpectError: acctest.ErrorLike("No image matches", `name = "nope"`),
 			},
 			{
 				Config: images + `data "cloudimages_image" "both" {
   id   = cloudimages_image.db.id
   name = "db"
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+				ExpectError: acctest.ErrorLike("Invalid Attribute Combination"),
 			},
 			{
 				Config:      images + `data "cloudimages_image" "bad" { id = "nope" }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid UUID`),
+				ExpectError: acctest.ErrorLike("Invalid UUID"),
 			},
 			{
 				Config:      images + `data "cloudimages_image" "gone" { id = "6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77" }`,
-				ExpectError: regexp.MustCompile(`(?s)Cannot read image.*404.*No image with this id is visible`),
+				ExpectError: acctest.ErrorLike("Cannot read image", "404", "No image with this id is visible"),
 			},
 		},
 	})

@@ -250,7 +250,7 @@ func TestAccImage_protectedDeleteExplainsWhatToDo(t *testing.T) {
 					statecheck.ExpectKnownValue(imageAddr, tfjsonpath.New("status"), knownvalue.StringExact("queued")),
 				},
 			},
-			{Config: protected, Destroy: true, ExpectError: regexp.MustCompile(`(?s)protected.*Set protected = false`)},
+			{Config: protected, Destroy: true, ExpectError: acctest.ErrorLike("protected", "Set protected = false")},
 			{Config: imageConfig(srv, `  name = "keep"
   protected = false`)},
 		},
@@ -275,7 +275,7 @@ func TestAccImage_failedUploadLeavesTaintedResource(t *testing.T) {
 					})
 				},
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)Cannot upload.*413.*saved in the state as tainted`),
+				ExpectError: acctest.ErrorLike("Cannot upload", "413", "saved in the state as tainted"),
 			},
 			{
 				// The image exists and Terraform knows it: the next apply
@@ -335,7 +335,7 @@ func TestAccImage_importExistingWithoutReplacement(t *testing.T) {
 				ResourceName:  imageAddr,
 				ImportState:   true,
 				ImportStateId: "not-a-uuid",
-				ExpectError:   regexp.MustCompile(`Expected the image's UUID`),
+				ExpectError:   acctest.ErrorLike("Expected the image's UUID"),
 			},
 		},
 	})
@@ -347,21 +347,21 @@ func TestAccImage_invalidArguments(t *testing.T) {
 	file := acctest.WriteImageFile(t, "disk.raw", 10, 7)
 	cases := map[string]struct {
 		body string
-		want string
+		want []string
 	}{
-		"disk format":         {`name = "x"` + "\n" + `disk_format = "floppy"`, `(?s)disk_format.*value must be one of`},
-		"visibility":          {`name = "x"` + "\n" + `visibility = "everyone"`, `(?s)visibility.*value must be one of`},
-		"negative min_disk":   {`name = "x"` + "\n" + `min_disk = -1`, `(?s)min_disk.*at least 0`},
-		"file without format": {fmt.Sprintf("name = \"x\"\nfile = %q", file.Path), `Missing (disk|container)_format`},
-		"reserved property":   {`name = "x"` + "\n" + `properties = { os_glance_x = "1" }`, `(?s)Property key not allowed.*reserved`},
-		"rackspace property":  {`name = "x"` + "\n" + `properties = { "com.rackspace__1__x" = "1" }`, `(?s)com.rackspace are set by Rackspace`},
-		"base attribute":      {`name = "x"` + "\n" + `properties = { status = "active" }`, `(?s)attribute of the image`},
-		"empty name":          {`name = ""`, `(?s)name.*length must be between 1 and 255`},
+		"disk format":         {`name = "x"` + "\n" + `disk_format = "floppy"`, []string{"disk_format", "value must be one of"}},
+		"visibility":          {`name = "x"` + "\n" + `visibility = "everyone"`, []string{"visibility", "value must be one of"}},
+		"negative min_disk":   {`name = "x"` + "\n" + `min_disk = -1`, []string{"min_disk", "at least 0"}},
+		"file without format": {fmt.Sprintf("name = \"x\"\nfile = %q", file.Path), []string{"Missing", "_format", "needs"}},
+		"reserved property":   {`name = "x"` + "\n" + `properties = { os_glance_x = "1" }`, []string{"Property key not allowed", "reserved"}},
+		"rackspace property":  {`name = "x"` + "\n" + `properties = { "com.rackspace__1__x" = "1" }`, []string{"com.rackspace are set by Rackspace"}},
+		"base attribute":      {`name = "x"` + "\n" + `properties = { status = "active" }`, []string{"attribute of the image"}},
+		"empty name":          {`name = ""`, []string{"name", "length must be between 1 and 255"}},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
 		steps = append(steps, resource.TestStep{
-			Config: imageConfig(srv, tc.body), PlanOnly: true, ExpectError: regexp.MustCompile(tc.want),
+			Config: imageConfig(srv, tc.body), PlanOnly: true, ExpectError: acctest.ErrorLike(tc.want...),
 		})
 	}
 	acctest.Test(t, resource.TestCase{Steps: steps})

@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -88,18 +87,18 @@ func TestAccProvider_regions(t *testing.T) {
 	id := acctest.CreateImageOutOfBand(t, srv, withDefault, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
 
 	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
-		// The user's RAX-AUTH:defaultRegion picks the endpoint.
-		{Config: acctest.ProviderConfig(srv, withDefault) + listAll, ConfigStateChecks: seesImage(id)},
-		{Config: acctest.ProviderConfig(srv, withDefault, `region = "DFW"`) + listAll, ConfigStateChecks: seesImage(id)},
-		{
-			Config:      acctest.ProviderConfig(srv, withDefault, `region = "SYD"`) + listAll,
-			ExpectError: regexp.MustCompile(`(?s)region.*SYD.*DFW.*ORD`),
-		},
 		{
 			// No default region and several in the catalog: the error lists them.
 			Config:      acctest.ProviderConfig(srv, acctest.Consumer) + listAll,
-			ExpectError: regexp.MustCompile(`(?s)region.*DFW.*ORD`),
+			ExpectError: acctest.ErrorLike("region", "DFW, ORD"),
 		},
+		{
+			Config:      acctest.ProviderConfig(srv, withDefault, `region = "SYD"`) + listAll,
+			ExpectError: acctest.ErrorLike("region", "SYD", "DFW", "ORD"),
+		},
+		{Config: acctest.ProviderConfig(srv, withDefault, `region = "DFW"`) + listAll, ConfigStateChecks: seesImage(id)},
+		// The user's RAX-AUTH:defaultRegion picks the endpoint.
+		{Config: acctest.ProviderConfig(srv, withDefault) + listAll, ConfigStateChecks: seesImage(id)},
 	}})
 }
 
@@ -108,21 +107,24 @@ func TestAccProvider_badCredentials(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{})
 	v2 := srv.IdentityV2URL()
-	cases := map[string]struct{ args, want string }{
+	cases := map[string]struct {
+		args string
+		want []string
+	}{
 		"wrong api key": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"wrong\"", v2),
-			`(?s)401.*Unable to authenticate user with credentials provided`},
+			[]string{"401", "Unable to authenticate user with credentials provided"}},
 		"api key and password": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"a\"\npassword = \"b\"", v2),
-			`(?s)Invalid Attribute Combination.*api_key`},
-		"no secret":       {fmt.Sprintf("auth_url = %q\nusername = \"producer\"", v2), `(?s)api_key.*password`},
-		"no credentials":  {fmt.Sprintf("auth_url = %q", v2), `(?s)username.*api_key.*token`},
-		"bad max_retries": {fmt.Sprintf("auth_url = %q\nmax_retries = -1", v2), `(?s)max_retries.*between 0 and 50`},
+			[]string{"Invalid Attribute Combination", "api_key"}},
+		"no secret":       {fmt.Sprintf("auth_url = %q\nusername = \"producer\"", v2), []string{"api_key", "password"}},
+		"no credentials":  {fmt.Sprintf("auth_url = %q", v2), []string{"username", "api_key", "token"}},
+		"bad max_retries": {fmt.Sprintf("auth_url = %q\nmax_retries = -1", v2), []string{"max_retries", "between 0 and 50"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
 				Config:      fmt.Sprintf("provider \"cloudimages\" {\n%s\n}\n", tc.args) + listAll,
-				ExpectError: regexp.MustCompile(tc.want),
+				ExpectError: acctest.ErrorLike(tc.want...),
 			}}})
 		})
 	}
