@@ -36,12 +36,21 @@ done
 port_in_use "$port" || { echo "demo: the mock server did not start" >&2; cat "$work/mock.log" >&2; exit 1; }
 
 # dev_overrides: terraform uses the provider in bin/ instead of a registry.
+# terraform init still looks the provider up, so a local mirror holding the
+# same binary answers it without the network.
+platform="$(go env GOOS)_$(go env GOARCH)"
+mirror="$work/mirror/registry.terraform.io/cloudimages/cloudimages/0.0.1/$platform"
+mkdir -p "$mirror"
+ln -s "$bin/terraform-provider-cloudimages" "$mirror/terraform-provider-cloudimages_v0.0.1"
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
     "cloudimages/cloudimages" = "$bin"
   }
-  direct {}
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["cloudimages/cloudimages"]
+  }
 }
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
@@ -57,6 +66,11 @@ tf apply -input=false -auto-approve -no-color
 echo "==> outputs"
 tf output -no-color
 [ "$(tf output -raw status)" = "active" ] || { echo "demo: the image is not active" >&2; exit 1; }
+if command -v md5sum >/dev/null; then
+  local_md5=$(md5sum "$work/config/demo-disk.img" | cut -d' ' -f1)
+  [ "$(tf output -raw md5)" = "$local_md5" ] || { echo "demo: the server's md5 differs from the file's ($local_md5)" >&2; exit 1; }
+  echo "the server's md5 equals the local file's: $local_md5"
+fi
 echo "==> terraform destroy"
 tf destroy -input=false -auto-approve -no-color
 echo "==> demo done: image created, uploaded, found, destroyed"
