@@ -18,12 +18,12 @@ func TestDigestOf_readsTheFileOnlyWhenItChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	var reads atomic.Int32
-	real := hashFile
+	orig := hashFile
 	hashFile = func(p string) (client.Digest, error) {
 		reads.Add(1)
-		return real(p)
+		return orig(p)
 	}
-	t.Cleanup(func() { hashFile = real })
+	t.Cleanup(func() { hashFile = orig })
 
 	first, err := digestOf(path, nil)
 	if err != nil {

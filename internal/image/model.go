@@ -70,7 +70,7 @@ func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.
 	diags.Append(d...)
 	m.Tags = tags
 
-	m.Properties, d = managedProperties(ctx, m.Properties, img.Properties)
+	m.Properties, d = managedProperties(m.Properties, img.Properties)
 	diags.Append(d...)
 	if m.VerifyChecksum.IsNull() || m.VerifyChecksum.IsUnknown() {
 		m.VerifyChecksum = types.BoolValue(true) // the default, also after import
@@ -81,7 +81,7 @@ func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.
 // managedProperties keeps the keys of managed (the prior state or plan) with
 // the server's values; a managed key the server no longer has is dropped so
 // that the plan shows it coming back.
-func managedProperties(ctx context.Context, managed types.Map, server map[string]string) (types.Map, diag.Diagnostics) {
+func managedProperties(managed types.Map, server map[string]string) (types.Map, diag.Diagnostics) {
 	if managed.IsNull() || managed.IsUnknown() {
 		return types.MapNull(types.StringType), nil
 	}
