@@ -1,0 +1,537 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+)
+
+// Image is an image as the API reports it.
+type Image struct {
+	ID, Name, Status, Visibility, Owner, DiskFormat, ContainerFormat string
+	Checksum, OSHashAlgo, OSHashValue, File                          string
+	Protected, Hidden                                                bool
+	MinDisk, MinRAM                                                  int64
+	Size, VirtualSize                                                *int64 // nil when the API says null
+	Tags                                                             []string
+	// Properties holds only the extra (non-base) string properties.
+	Properties           map[string]string
+	CreatedAt, UpdatedAt time.Time
+}
+
+// CreateImageInput is the body of POST /v2/images; zero values are omitted.
+type CreateImageInput struct {
+	ID                                            string // optional client-generated UUID
+	Name, DiskFormat, ContainerFormat, Visibility string
+	Protected, Hidden                             *bool
+	MinDisk, MinRAM                               *int64
+	Tags                                          []string
+	Properties                                    map[string]string
+}
+
+// ListImagesInput filters GET /v2/images; zero values are omitted.
+type ListImagesInput struct {
+	Name, Visibility, Owner, Status, MemberStatus string
+	Tags                                          []string
+	// Properties are extra-property exact-match filters (?key=value).
+	Properties       map[string]string
+	SizeMin, SizeMax *int64
+	SortKey, SortDir string
+	Limit            int // page size, 0 = server default
+}
+
+// PatchOp is one JSON-patch operation of UpdateImage.
+type PatchOp struct {
+	Op        string // "add", "replace", "remove"
+	Attribute string // unescaped name; escaped as a JSON pointer internally
+	Value     any
+}
+
+// Patch operations.
+const (
+	PatchAdd     = "add"
+	PatchReplace = "replace"
+	PatchRemove  = "remove"
+)
+
+// Image statuses.
+const (
+	StatusQueued        = "queued"
+	StatusSaving        = "saving"
+	StatusUploading     = "uploading"
+	StatusImporting     = "importing"
+	StatusActive        = "active"
+	StatusKilled        = "killed"
+	StatusDeleted       = "deleted"
+	StatusPendingDelete = "pending_delete"
+	StatusDeactivated   = "deactivated"
+)
+
+// baseKeys are the image keys that are not extra properties.
+var baseKeys = map[string]bool{
+	"id": true, "name": true, "status": true, "visibility": true, "owner": true,
+	"disk_format": true, "container_format": true, "checksum": true,
+	"os_hash_algo": true, "os_hash_value": true, "file": true, "self": true, "schema": true,
+	"protected": true, "os_hidden": true, "min_disk": true, "min_ram": true,
+	"size": true, "virtual_size": true, "tags": true, "created_at": true, "updated_at": true,
+	"locations": true, "direct_url": true, "stores": true,
+}
+
+// UnmarshalJSON reads Glance's image representation (nulls allowed anywhere).
+func (img *Image) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var out Image
+	var err error
+	str := func(key string) string {
+		if err != nil {
+			return ""
+		}
+		var s *string
+		if v, ok := raw[key]; ok {
+			if e := json.Unmarshal(v, &s); e != nil {
+				err = fmt.Errorf("image %s: %w", key, e)
+			}
+		}
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	boolean := func(key string) bool {
+		var v *bool
+		if r, ok := raw[key]; ok && err == nil {
+			if e := json.Unmarshal(r, &v); e != nil {
+				err = fmt.Errorf("image %s: %w", key, e)
+			}
+		}
+		return v != nil && *v
+	}
+	integer := func(key string) *int64 {
+		r, ok := raw[key]
+		if !ok || err != nil {
+			return nil
+		}
+		var n *json.Number
+		if e := json.Unmarshal(r, &n); e != nil {
+			err = fmt.Errorf("image %s: %w", key, e)
+			return nil
+		}
+		if n == nil {
+			return nil
+		}
+		i, e := n.Int64()
+		if e != nil {
+			f, e2 := n.Float64()
+			if e2 != nil {
+				err = fmt.Errorf("image %s: %w", key, e)
+				return nil
+			}
+			i = int64(f)
+		}
+		return &i
+	}
+	stamp := func(key string) time.Time {
+		s := str(key)
+		if s == "" {
+			return time.Time{}
+		}
+		return parseTime(s)
+	}
+
+	out.ID = str("id")
+	out.Name = str("name")
+	out.Status = str("status")
+	out.Visibility = str("visibility")
+	out.Owner = str("owner")
+	out.DiskFormat = str("disk_format")
+	out.ContainerFormat = str("container_format")
+	out.Checksum = str("checksum")
+	out.OSHashAlgo = str("os_hash_algo")
+	out.OSHashValue = str("os_hash_value")
+	out.File = str("file")
+	out.Protected = boolean("protected")
+	out.Hidden = boolean("os_hidden")
+	if p := integer("min_disk"); p != nil {
+		out.MinDisk = *p
+	}
+	if p := integer("min_ram"); p != nil {
+		out.MinRAM = *p
+	}
+	out.Size = integer("size")
+	out.VirtualSize = integer("virtual_size")
+	out.CreatedAt = stamp("created_at")
+	out.UpdatedAt = stamp("updated_at")
+	if r, ok := raw["tags"]; ok && err == nil {
+		var tags []string
+		if e := json.Unmarshal(r, &tags); e != nil {
+			err = fmt.Errorf("image tags: %w", e)
+		}
+		out.Tags = tags
+	}
+	if err != nil {
+		return err
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
+	}
+	out.Properties = map[string]string{}
+	for k, v := range raw {
+		if baseKeys[k] {
+			continue
+		}
+		var s *string
+		if json.Unmarshal(v, &s) != nil {
+			continue // not a string: not a user property (e.g. operator extensions)
+		}
+		if s == nil {
+			out.Properties[k] = "" // Glance renders a null custom property as ""
+			continue
+		}
+		out.Properties[k] = *s
+	}
+	*img = out
+	return nil
+}
+
+func parseTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999", "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+func decodeImage(body any) (*Image, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	var img Image
+	if err := json.Unmarshal(b, &img); err != nil {
+		return nil, fmt.Errorf("decoding the image: %w", err)
+	}
+	return &img, nil
+}
+
+func (c *Client) imageURL(id string, parts ...string) string {
+	return c.image.ServiceURL(append([]string{"images", url.PathEscape(id)}, parts...)...)
+}
+
+func emptyID(method, u string) error {
+	return &APIError{Method: method, URL: u, Message: "image id is empty"}
+}
+
+// createBody is a gophercloud images.CreateOptsBuilder: unlike images.CreateOpts
+// it does not require a name and keeps explicit zeros.
+type createBody map[string]any
+
+func (b createBody) ToImageCreateMap() (map[string]any, error) { return b, nil }
+
+// CreateImage is POST /v2/images.
+func (c *Client) CreateImage(ctx context.Context, in CreateImageInput) (*Image, error) {
+	body := createBody{}
+	for k, v := range in.Properties {
+		body[k] = v
+	}
+	set := func(k, v string) {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	set("id", in.ID)
+	set("name", in.Name)
+	set("disk_format", in.DiskFormat)
+	set("container_format", in.ContainerFormat)
+	set("visibility", in.Visibility)
+	if in.Protected != nil {
+		body["protected"] = *in.Protected
+	}
+	if in.Hidden != nil {
+		body["os_hidden"] = *in.Hidden
+	}
+	if in.MinDisk != nil {
+		body["min_disk"] = *in.MinDisk
+	}
+	if in.MinRAM != nil {
+		body["min_ram"] = *in.MinRAM
+	}
+	if in.Tags != nil {
+		body["tags"] = in.Tags
+	}
+	u := c.image.ServiceURL("images")
+	r := images.Create(ctx, c.image, body)
+	if r.Err != nil {
+		return nil, WrapError(http.MethodPost, u, r.Err)
+	}
+	img, err := decodeImage(r.Body)
+	if err != nil {
+		return nil, &APIError{Method: http.MethodPost, URL: u, StatusCode: http.StatusCreated, Message: err.Error(), Err: err}
+	}
+	return img, nil
+}
+
+// GetImage is GET /v2/images/{id}.
+func (c *Client) GetImage(ctx context.Context, id string) (*Image, error) {
+	u := c.imageURL(id)
+	if id == "" {
+		return nil, emptyID(http.MethodGet, u)
+	}
+	var body any
+	_, err := c.image.Get(ctx, u, &body, &gophercloud.RequestOpts{OkCodes: []int{http.StatusOK}})
+	if err != nil {
+		return nil, WrapError(http.MethodGet, u, err)
+	}
+	img, err := decodeImage(body)
+	if err != nil {
+		return nil, &APIError{Method: http.MethodGet, URL: u, StatusCode: http.StatusOK, Message: err.Error(), Err: err}
+	}
+	return img, nil
+}
+
+// listQuery is a gophercloud images.ListOptsBuilder that sends what
+// images.ListOpts cannot (size_min/size_max, property filters).
+type listQuery url.Values
+
+func (q listQuery) ToImageListQuery() (string, error) {
+	if len(q) == 0 {
+		return "", nil
+	}
+	return "?" + url.Values(q).Encode(), nil
+}
+
+func (in ListImagesInput) query() url.Values {
+	q := url.Values{}
+	// Properties first: named filters below win on a clash.
+	keys := make([]string, 0, len(in.Properties))
+	for k := range in.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		q.Set(k, in.Properties[k])
+	}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("name", in.Name)
+	set("visibility", in.Visibility)
+	set("owner", in.Owner)
+	set("status", in.Status)
+	set("member_status", in.MemberStatus)
+	set("sort_key", in.SortKey)
+	set("sort_dir", in.SortDir)
+	if len(in.Tags) > 0 {
+		q.Del("tag")
+		for _, t := range in.Tags {
+			q.Add("tag", t)
+		}
+	}
+	if in.SizeMin != nil {
+		q.Set("size_min", strconv.FormatInt(*in.SizeMin, 10))
+	}
+	if in.SizeMax != nil {
+		q.Set("size_max", strconv.FormatInt(*in.SizeMax, 10))
+	}
+	if in.Limit > 0 {
+		q.Set("limit", strconv.Itoa(in.Limit))
+	}
+	return q
+}
+
+// maxListPages guards against a server whose "next" links never end.
+const maxListPages = 10000
+
+// ListImages is GET /v2/images, following "next" links through every page.
+func (c *Client) ListImages(ctx context.Context, in ListImagesInput) ([]Image, error) {
+	qs, _ := listQuery(in.query()).ToImageListQuery()
+	next := c.image.ServiceURL("images") + qs
+	var all []Image
+	seen := map[string]bool{}
+	for page := 0; next != ""; page++ {
+		if page >= maxListPages {
+			return nil, &APIError{Method: http.MethodGet, URL: next, Message: fmt.Sprintf("gave up after %d pages: the server keeps sending next links", maxListPages)}
+		}
+		var body struct {
+			Images []Image `json:"images"`
+			Next   string  `json:"next"`
+		}
+		resp, err := c.image.Get(ctx, next, nil, &gophercloud.RequestOpts{
+			OkCodes:          []int{http.StatusOK, http.StatusNoContent},
+			KeepResponseBody: true,
+		})
+		if err != nil {
+			return nil, WrapError(http.MethodGet, next, err)
+		}
+		if err := decodePage(resp, &body); err != nil {
+			return nil, &APIError{Method: http.MethodGet, URL: next, StatusCode: resp.StatusCode, Message: "decoding the image list: " + err.Error(), Err: err}
+		}
+		if len(body.Images) == 0 {
+			break
+		}
+		fresh := 0
+		for _, img := range body.Images {
+			if !seen[img.ID] {
+				seen[img.ID] = true
+				all = append(all, img)
+				fresh++
+			}
+		}
+		if fresh == 0 {
+			return nil, &APIError{Method: http.MethodGet, URL: next, Message: "the server sent a page of images already listed; its next links loop"}
+		}
+		if body.Next == "" {
+			break
+		}
+		nu, err := c.resolveNext(next, body.Next)
+		if err != nil {
+			return nil, &APIError{Method: http.MethodGet, URL: next, Message: "bad next link: " + err.Error(), Err: err}
+		}
+		next = nu
+	}
+	if all == nil {
+		all = []Image{}
+	}
+	return all, nil
+}
+
+func decodePage(resp *http.Response, into any) error {
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		return err
+	}
+	if buf.Len() == 0 {
+		return nil
+	}
+	return json.Unmarshal(buf.Bytes(), into)
+}
+
+// resolveNext turns Glance's next link into a URL. Glance emits the path from
+// the API root ("/v2/images?…&marker=…"), which is joined onto the endpoint
+// without its /v2/ (as gophercloud does); a link that already carries the
+// endpoint's full path, or an absolute URL, is used as is.
+func (c *Client) resolveNext(current, next string) (string, error) {
+	nu, err := url.Parse(next)
+	if err != nil {
+		return "", err
+	}
+	base, err := url.Parse(c.image.ResourceBaseURL()) // …/v2/
+	if err != nil {
+		return "", err
+	}
+	if nu.IsAbs() {
+		return nu.String(), nil
+	}
+	if strings.HasPrefix(nu.Path, base.Path) {
+		return base.ResolveReference(&url.URL{Path: nu.Path, RawQuery: nu.RawQuery}).String(), nil
+	}
+	root := strings.TrimSuffix(base.Path, "v2/") // "/image/" or "/"
+	p := strings.TrimPrefix(nu.Path, "/")
+	if !strings.HasPrefix(p, "v2/") && !strings.HasPrefix(nu.Path, "/") {
+		// relative link: resolve against the current page
+		cur, err := url.Parse(current)
+		if err != nil {
+			return "", err
+		}
+		return cur.ResolveReference(nu).String(), nil
+	}
+	out := *base
+	out.Path = root + p
+	out.RawPath = ""
+	out.RawQuery = nu.RawQuery
+	return out.String(), nil
+}
+
+// jsonPointerEscape escapes one JSON-pointer token (RFC 6901).
+func jsonPointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// patchBody is a gophercloud images.UpdateOptsBuilder.
+type patchBody []any
+
+func (p patchBody) ToImageUpdateMap() ([]any, error) { return p, nil }
+
+// UpdateImage sends ops as ONE PATCH (application/openstack-images-v2.1-json-patch).
+// No request is made when ops is empty: the image is read instead.
+func (c *Client) UpdateImage(ctx context.Context, id string, ops []PatchOp) (*Image, error) {
+	if len(ops) == 0 {
+		return c.GetImage(ctx, id)
+	}
+	u := c.imageURL(id)
+	if id == "" {
+		return nil, emptyID(http.MethodPatch, u)
+	}
+	body := make(patchBody, 0, len(ops))
+	for i, op := range ops {
+		if op.Attribute == "" {
+			return nil, &APIError{Method: http.MethodPatch, URL: u, Message: fmt.Sprintf("patch operation %d has no attribute", i)}
+		}
+		m := map[string]any{"op": op.Op, "path": "/" + jsonPointerEscape(op.Attribute)}
+		switch op.Op {
+		case PatchAdd, PatchReplace:
+			m["value"] = op.Value
+		case PatchRemove:
+		default:
+			return nil, &APIError{Method: http.MethodPatch, URL: u, Message: fmt.Sprintf("patch operation %d: unknown op %q (want add, replace or remove)", i, op.Op)}
+		}
+		body = append(body, m)
+	}
+	r := images.Update(ctx, c.image, url.PathEscape(id), body)
+	if r.Err != nil {
+		return nil, WrapError(http.MethodPatch, u, r.Err)
+	}
+	img, err := decodeImage(r.Body)
+	if err != nil {
+		return nil, &APIError{Method: http.MethodPatch, URL: u, StatusCode: http.StatusOK, Message: err.Error(), Err: err}
+	}
+	return img, nil
+}
+
+// DeleteImage is DELETE /v2/images/{id}.
+func (c *Client) DeleteImage(ctx context.Context, id string) error {
+	u := c.imageURL(id)
+	if id == "" {
+		return emptyID(http.MethodDelete, u)
+	}
+	r := images.Delete(ctx, c.image, url.PathEscape(id))
+	return WrapError(http.MethodDelete, u, r.Err)
+}
+
+// DeactivateImage is POST /v2/images/{id}/actions/deactivate.
+func (c *Client) DeactivateImage(ctx context.Context, id string) error {
+	return c.imageAction(ctx, id, "deactivate")
+}
+
+// ReactivateImage is POST /v2/images/{id}/actions/reactivate.
+func (c *Client) ReactivateImage(ctx context.Context, id string) error {
+	return c.imageAction(ctx, id, "reactivate")
+}
+
+func (c *Client) imageAction(ctx context.Context, id, action string) error {
+	u := c.imageURL(id, "actions", action)
+	if id == "" {
+		return emptyID(http.MethodPost, u)
+	}
+	_, err := c.image.Post(ctx, u, nil, nil, &gophercloud.RequestOpts{OkCodes: []int{http.StatusNoContent}})
+	return WrapError(http.MethodPost, u, err)
+}

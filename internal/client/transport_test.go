@@ -1,0 +1,409 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+)
+
+// fastTransport retries with tiny backoffs.
+func fastTransport(maxRetries int) *transport {
+	tr := newTransport(newHTTPTransport(nil), maxRetries, newSecretSet())
+	tr.backoffBase = time.Millisecond
+	tr.backoffMax = 5 * time.Millisecond
+	return tr
+}
+
+// flaky answers with the given statuses in turn, then 200.
+func flaky(t *testing.T, statuses []int, header http.Header) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		i := int(n.Add(1)) - 1
+		if i < len(statuses) {
+			for k, v := range header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(statuses[i])
+			_, _ = w.Write([]byte(`{"message":"busy"}`))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func do(t *testing.T, tr http.RoundTripper, ctx context.Context, method, url string, body io.Reader) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err == nil {
+		t.Cleanup(func() { resp.Body.Close() })
+	}
+	return resp, err
+}
+
+func TestTransport_retries503ThenSucceeds(t *testing.T) {
+	t.Parallel()
+	srv, n := flaky(t, []int{503, 502, 500, 504, 429}, nil)
+	resp, err := do(t, fastTransport(5), testCtx(t), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || n.Load() != 6 {
+		t.Errorf("status %d after %d calls", resp.StatusCode, n.Load())
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != `{"ok":true}` {
+		t.Errorf("body %q", b)
+	}
+}
+
+func TestTransport_retryIsBounded(t *testing.T) {
+	t.Parallel()
+	srv, n := flaky(t, []int{503, 503, 503, 503, 503, 503}, nil)
+	resp, err := do(t, fastTransport(2), testCtx(t), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 503 || n.Load() != 3 {
+		t.Errorf("status %d after %d calls, want 503 after 3", resp.StatusCode, n.Load())
+	}
+	if b, _ := io.ReadAll(resp.Body); !strings.Contains(string(b), "busy") {
+		t.Errorf("the last response's body must reach the caller: %q", b)
+	}
+
+	srv0, n0 := flaky(t, []int{503}, nil)
+	resp, err = do(t, fastTransport(0), testCtx(t), http.MethodGet, srv0.URL, nil)
+	if err != nil || resp.StatusCode != 503 || n0.Load() != 1 {
+		t.Errorf("MaxRetries 0 must not retry: %v %d", err, n0.Load())
+	}
+}
+
+func TestTransport_retryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	srv, n := flaky(t, []int{429}, http.Header{"Retry-After": {"1"}})
+	start := time.Now()
+	resp, err := do(t, fastTransport(3), testCtx(t), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < 900*time.Millisecond || el > 5*time.Second {
+		t.Errorf("waited %s, want about 1s (Retry-After: 1)", el)
+	}
+	if resp.StatusCode != 200 || n.Load() != 2 {
+		t.Errorf("status %d calls %d", resp.StatusCode, n.Load())
+	}
+}
+
+func TestTransport_retryAfterBeyondDeadlineGivesUp(t *testing.T) {
+	t.Parallel()
+	srv, n := flaky(t, []int{503}, http.Header{"Retry-After": {"30"}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	resp, err := do(t, fastTransport(3), ctx, http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 503 || n.Load() != 1 || time.Since(start) > time.Second {
+		t.Errorf("status %d calls %d after %s; want the 503 at once", resp.StatusCode, n.Load(), time.Since(start))
+	}
+}
+
+func TestTransport_unsafeRequestsNotRetried(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodPost, http.MethodPatch} {
+		srv, n := flaky(t, []int{503}, nil)
+		resp, err := do(t, fastTransport(5), testCtx(t), method, srv.URL, strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 503 || n.Load() != 1 {
+			t.Errorf("%s: status %d after %d calls; must not be retried", method, resp.StatusCode, n.Load())
+		}
+	}
+	// a streamed PUT (no GetBody) is not retried either
+	srv, n := flaky(t, []int{503}, nil)
+	resp, err := do(t, fastTransport(5), testCtx(t), http.MethodPut, srv.URL, io.MultiReader(strings.NewReader("data")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 503 || n.Load() != 1 {
+		t.Errorf("streamed PUT retried: %d calls", n.Load())
+	}
+}
+
+func TestTransport_replayablePutAndDeleteRetried(t *testing.T) {
+	t.Parallel()
+	var bodies []string
+	var mu sync.Mutex
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		if n.Add(1)%2 == 1 {
+			w.WriteHeader(503)
+			return
+		}
+		w.WriteHeader(204)
+	}))
+	t.Cleanup(srv.Close)
+	resp, err := do(t, fastTransport(2), testCtx(t), http.MethodPut, srv.URL, strings.NewReader(`{"a":1}`))
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp, err = do(t, fastTransport(2), testCtx(t), http.MethodDelete, srv.URL, nil)
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 4 || bodies[0] != `{"a":1}` || bodies[1] != `{"a":1}` {
+		t.Errorf("bodies %q: the replayed PUT must carry its body again", bodies)
+	}
+}
+
+func TestTransport_connectionErrorRetried(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Error("no hijacker")
+				return
+			}
+			conn, _, err := hj.Hijack()
+			if err == nil {
+				_ = conn.Close() // drop the connection without answering
+			}
+			return
+		}
+		w.WriteHeader(200)
+	}))
+	t.Cleanup(srv.Close)
+	resp, err := do(t, fastTransport(2), testCtx(t), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || n.Load() != 2 {
+		t.Errorf("status %d after %d calls", resp.StatusCode, n.Load())
+	}
+
+	// nothing listening: every attempt fails, the error comes back
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	if _, err := do(t, fastTransport(1), testCtx(t), http.MethodGet, "http://"+addr+"/", nil); err == nil {
+		t.Error("want a connection error")
+	}
+}
+
+func TestTransport_uploadGetsContentLength(t *testing.T) {
+	t.Parallel()
+	var gotLen int64
+	var gotTE []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		gotLen, gotTE = r.ContentLength, r.TransferEncoding
+		w.WriteHeader(204)
+	}))
+	t.Cleanup(srv.Close)
+	req, _ := http.NewRequestWithContext(testCtx(t), http.MethodPut, srv.URL, io.MultiReader(strings.NewReader("12345")))
+	req.Header.Set("X-Openstack-Image-Size", "5")
+	resp, err := (&http.Client{Transport: fastTransport(0)}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if gotLen != 5 || len(gotTE) != 0 {
+		t.Errorf("Content-Length %d, Transfer-Encoding %v", gotLen, gotTE)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"0":                             0,
+		"7":                             7 * time.Second,
+		"Wed, 01 Jan 2025 12:00:30 GMT": 30 * time.Second,
+		"Wed, 01 Jan 2025 11:00:00 GMT": 0,
+	} {
+		got, ok := parseRetryAfter(in, now)
+		if !ok || got != want {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "soon", "-3"} {
+		if _, ok := parseRetryAfter(bad, now); ok {
+			t.Errorf("parseRetryAfter(%q) accepted", bad)
+		}
+	}
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	t.Parallel()
+	tr := newTransport(nil, 5, newSecretSet())
+	for attempt := 0; attempt < 12; attempt++ {
+		step := defaultBackoffBase << attempt
+		if step > defaultBackoffMax || step <= 0 {
+			step = defaultBackoffMax
+		}
+		for i := 0; i < 20; i++ {
+			d := tr.backoff(attempt)
+			if d < step/2 || d > step {
+				t.Fatalf("backoff(%d) = %s, want within [%s, %s]", attempt, d, step/2, step)
+			}
+		}
+	}
+}
+
+func TestRedactJSONForLog(t *testing.T) {
+	t.Parallel()
+	in := `{"v3":{"identity":{"methods":["password"],"password":{"user":{"name":"bob","domain":{"name":"Default"},"password":"pw3"}}}},
+	"auth":{"passwordCredentials":{"username":"u","password":"pw"},"RAX-KSKEY:apiKeyCredentials":{"username":"u","apiKey":"kk"},"token":{"id":"tid"},"identity":{"token":{"id":"tid3"}}},
+	"access":{"token":{"id":"tok","expires":"x"},"user":{"id":"172157"}},"api_key":"k2","tags":["a"],"size":12345678901234}`
+	out := redactJSONForLog([]byte(in), newSecretSet())
+	for _, secret := range []string{`"pw3"`, `"pw"`, `"kk"`, `"tid"`, `"tid3"`, `"tok"`, `"k2"`} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%s left in %s", secret, out)
+		}
+	}
+	for _, kept := range []string{`"name":"bob"`, `"username":"u"`, `"172157"`, `"expires":"x"`, `12345678901234`} {
+		if !strings.Contains(out, kept) {
+			t.Errorf("%s missing from %s", kept, out)
+		}
+	}
+	long := `{"name":"` + strings.Repeat("x", 3*logBodyLimit) + `"}`
+	if out := redactJSONForLog([]byte(long), newSecretSet()); len(out) > logBodyLimit+100 {
+		t.Errorf("not truncated: %d bytes", len(out))
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestLogging_redactsSecrets runs a full auth + request cycle (with a token
+// renewal and an error body that echoes a secret) and checks the log.
+func TestLogging_redactsSecrets(t *testing.T) {
+	t.Parallel()
+	const preToken = "pre-issued-token-5f2b8c9d"
+	for _, tc := range []struct {
+		name string
+		cfg  func(f *fakeCloud) Config
+	}{
+		{"password", func(f *fakeCloud) Config {
+			return Config{AuthURL: f.v2URL(), Username: f.user, Password: f.password, MaxRetries: 1}
+		}},
+		{"api key", func(f *fakeCloud) Config {
+			return Config{AuthURL: f.v2URL(), Username: f.user, APIKey: f.apiKey, MaxRetries: 1}
+		}},
+		{"v2 token", func(f *fakeCloud) Config {
+			return Config{AuthURL: f.v2URL(), Token: preToken, TenantID: f.tenantID, MaxRetries: 1}
+		}},
+		{"v3 password", func(f *fakeCloud) Config {
+			return Config{AuthURL: f.v3URL(), Username: f.user, Password: f.password, TenantName: f.tenantName, MaxRetries: 1}
+		}},
+		{"v3 token", func(f *fakeCloud) Config {
+			return Config{AuthURL: f.v3URL(), Token: preToken, MaxRetries: 1}
+		}},
+		{"endpoint token", func(f *fakeCloud) Config {
+			return Config{Endpoint: f.imageURL("DFW"), Token: preToken, MaxRetries: 1}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeCloud(t)
+			f.expireFirstToken = tc.name == "password" || tc.name == "api key" || tc.name == "v3 password"
+			cfg := tc.cfg(f)
+			echo := cfg.Password + cfg.APIKey + cfg.Token
+			f.locked(func() {
+				f.valid[preToken] = true
+				f.override = func(w http.ResponseWriter, r *http.Request) bool {
+					if strings.HasSuffix(r.URL.Path, "/images/echo") {
+						glanceError(w, 400, "you sent "+echo)
+						return true
+					}
+					return false
+				}
+			})
+
+			var buf syncBuffer
+			ctx := tflogtest.RootLogger(context.Background(), &buf)
+			c, err := New(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// a resource's context: a fresh logger with no masks of its own
+			rctx := tflogtest.RootLogger(context.Background(), &buf)
+			var id string
+			f.locked(func() { id = f.newImageID(map[string]any{"name": "n"}) })
+			if _, err := c.GetImage(rctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.UpdateImage(rctx, id, []PatchOp{{Op: "add", Attribute: "note", Value: "v"}}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.GetImage(rctx, "echo"); err == nil {
+				t.Fatal("want an error")
+			}
+
+			logs := buf.String()
+			secrets := []string{f.password, f.apiKey, preToken}
+			f.locked(func() {
+				for tok := range f.valid {
+					secrets = append(secrets, tok)
+				}
+			})
+			for _, s := range secrets {
+				if strings.Contains(logs, s) {
+					t.Errorf("secret %q appears in the log", s)
+				}
+			}
+			for _, want := range []string{`"@message":"HTTP request"`, `"@message":"HTTP response"`, `X-Auth-Token: ***`, `http_response_body`, `you sent ***`} {
+				if !strings.Contains(logs, want) {
+					t.Errorf("log lacks %q", want)
+				}
+			}
+			if t.Failed() {
+				t.Log(logs)
+			}
+		})
+	}
+}

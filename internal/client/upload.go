@@ -1,0 +1,222 @@
+package client
+
+import (
+	"context"
+	"crypto/md5" //nolint:gosec // Glance's checksum is md5; used for comparison only
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Digest describes image data: hex md5 (Glance's checksum), hex sha512
+// (Glance's os_hash_value with os_hash_algo sha512) and size in bytes.
+type Digest struct {
+	MD5, SHA512 string
+	Size        int64
+}
+
+const (
+	progressMinSize  = 16 << 20 // uploads smaller than this log no progress
+	progressInterval = 10 * time.Second
+)
+
+// errNotReplayable is returned (through gophercloud) when the token expired
+// during an upload whose data cannot be read again.
+var errNotReplayable = errors.New("the upload cannot be replayed: its data stream cannot be rewound")
+
+// hashingReader hashes and counts what the HTTP client reads, and logs
+// progress. Seek(0, io.SeekStart) rewinds (gophercloud does that to resend the
+// body after re-authenticating on 401) when the source can seek.
+type hashingReader struct {
+	ctx     context.Context
+	id      string
+	src     io.Reader
+	md5     hash.Hash
+	sha     hash.Hash
+	n       int64
+	size    int64
+	start   time.Time
+	lastLog time.Time
+	logger  func(ctx context.Context, msg string, fields map[string]any)
+}
+
+func newHashingReader(ctx context.Context, id string, src io.Reader, size int64) *hashingReader {
+	now := time.Now()
+	return &hashingReader{
+		ctx: ctx, id: id, src: src, size: size,
+		md5: md5.New(), sha: sha512.New(), //nolint:gosec // see import
+		start: now, lastLog: now,
+		logger: func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) },
+	}
+}
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.src.Read(p)
+	if n > 0 {
+		h.md5.Write(p[:n])
+		h.sha.Write(p[:n])
+		h.n += int64(n)
+		h.progress(false)
+	}
+	return n, err
+}
+
+func (h *hashingReader) Seek(offset int64, whence int) (int64, error) {
+	if offset != 0 || whence != io.SeekStart {
+		return 0, errors.New("upload data can only be rewound to the start")
+	}
+	if h.n == 0 {
+		return 0, nil
+	}
+	s, ok := h.src.(io.Seeker)
+	if !ok {
+		return 0, errNotReplayable
+	}
+	if _, err := s.Seek(0, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("%w: %v", errNotReplayable, err)
+	}
+	h.md5.Reset()
+	h.sha.Reset()
+	h.n = 0
+	return 0, nil
+}
+
+func (h *hashingReader) progress(final bool) {
+	if h.size >= 0 && h.size < progressMinSize {
+		return
+	}
+	now := time.Now()
+	if !final && now.Sub(h.lastLog) < progressInterval {
+		return
+	}
+	h.lastLog = now
+	elapsed := now.Sub(h.start)
+	fields := map[string]any{
+		"image_id": h.id,
+		"bytes":    h.n,
+		"elapsed":  roundDuration(elapsed).String(),
+	}
+	if secs := elapsed.Seconds(); secs > 0 {
+		fields["mib_per_second"] = strconv.FormatFloat(float64(h.n)/secs/(1<<20), 'f', 1, 64)
+	}
+	if h.size > 0 {
+		fields["total_bytes"] = h.size
+		fields["percent"] = strconv.FormatFloat(100*float64(h.n)/float64(h.size), 'f', 1, 64)
+	}
+	msg := "Uploading image data"
+	if final {
+		msg = "Uploaded image data"
+	}
+	h.logger(h.ctx, msg, fields)
+}
+
+func (h *hashingReader) digest() Digest {
+	return Digest{MD5: hex.EncodeToString(h.md5.Sum(nil)), SHA512: hex.EncodeToString(h.sha.Sum(nil)), Size: h.n}
+}
+
+// UploadImageData streams r (size bytes, -1 if unknown) to PUT
+// images/{id}/file with Content-Type application/octet-stream (and
+// x-openstack-image-size when the size is known), computing md5 and sha512 on
+// the way in constant memory, and logging progress for large uploads. The
+// upload is never retried by the transport (the stream is consumed); if the
+// token expires during it, it is sent again only when r can seek.
+func (c *Client) UploadImageData(ctx context.Context, id string, r io.Reader, size int64) (Digest, error) {
+	u := c.imageURL(id, "file")
+	if id == "" {
+		return Digest{}, emptyID(http.MethodPut, u)
+	}
+	if size < -1 {
+		size = -1
+	}
+	hr := newHashingReader(c.secrets.mask(ctx), id, r, size)
+	headers := map[string]string{"Content-Type": "application/octet-stream"}
+	if size >= 0 {
+		headers["X-Openstack-Image-Size"] = strconv.FormatInt(size, 10)
+	}
+	tflog.Debug(c.secrets.mask(ctx), "Uploading image data", map[string]any{"image_id": id, "size": size})
+	_, err := c.image.Request(ctx, http.MethodPut, u, &gophercloud.RequestOpts{
+		RawBody:     hr,
+		MoreHeaders: headers,
+		OkCodes:     []int{http.StatusNoContent, http.StatusOK, http.StatusCreated},
+	})
+	d := hr.digest()
+	if err != nil {
+		if errors.Is(err, errNotReplayable) {
+			return d, &APIError{Method: http.MethodPut, URL: u, StatusCode: http.StatusUnauthorized, Err: err,
+				Message: "the token expired during the upload and the data stream cannot be sent again; run again"}
+		}
+		return d, WrapError(http.MethodPut, u, err)
+	}
+	hr.progress(true)
+	if size >= 0 && d.Size != size {
+		return d, &APIError{Method: http.MethodPut, URL: u, Message: fmt.Sprintf("sent %d bytes but the data was announced as %d bytes", d.Size, size)}
+	}
+	return d, nil
+}
+
+// UploadImageFile opens path, stats it and streams it with UploadImageData.
+func (c *Client) UploadImageFile(ctx context.Context, id, path string) (Digest, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Digest{}, fmt.Errorf("opening image data: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return Digest{}, fmt.Errorf("reading image data: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return Digest{}, fmt.Errorf("image data %s is not a regular file", path)
+	}
+	return c.UploadImageData(ctx, id, f, st.Size())
+}
+
+// HashFile computes md5 and sha512 of the file at path in one streaming pass.
+func HashFile(path string) (Digest, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Digest{}, err
+	}
+	defer f.Close()
+	m, s := md5.New(), sha512.New() //nolint:gosec // see import
+	n, err := io.Copy(io.MultiWriter(m, s), f)
+	if err != nil {
+		return Digest{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return Digest{MD5: hex.EncodeToString(m.Sum(nil)), SHA512: hex.EncodeToString(s.Sum(nil)), Size: n}, nil
+}
+
+// VerifyDigest compares local data's digest with what the server reports:
+// checksum (md5), os_hash_value when os_hash_algo is sha512, and size. Values
+// the server does not report are not compared. The error names both values
+// and wraps ErrDigestMismatch.
+func VerifyDigest(img *Image, d Digest) error {
+	if img == nil {
+		return errors.New("no image to verify")
+	}
+	var problems []string
+	if img.Checksum != "" && !strings.EqualFold(img.Checksum, d.MD5) {
+		problems = append(problems, fmt.Sprintf("the server's checksum (md5) is %s but the local data's is %s", img.Checksum, d.MD5))
+	}
+	if strings.EqualFold(img.OSHashAlgo, "sha512") && img.OSHashValue != "" && !strings.EqualFold(img.OSHashValue, d.SHA512) {
+		problems = append(problems, fmt.Sprintf("the server's os_hash_value (sha512) is %s but the local data's is %s", img.OSHashValue, d.SHA512))
+	}
+	if img.Size != nil && *img.Size != d.Size {
+		problems = append(problems, fmt.Sprintf("the server's size is %d bytes but the local data has %d bytes", *img.Size, d.Size))
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: image %s: %s; the data was corrupted in transit or changed during the upload: upload it again", ErrDigestMismatch, img.ID, strings.Join(problems, "; "))
+}

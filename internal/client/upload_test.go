@@ -1,0 +1,224 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5" //nolint:gosec // Glance's checksum
+	"crypto/rand"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeRandomFile(t *testing.T, size int) (string, []byte) {
+	t.Helper()
+	data := make([]byte, size)
+	if _, err := rand.Read(data); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "disk.vhd")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, data
+}
+
+func digestOf(data []byte) Digest {
+	m := md5.Sum(data) //nolint:gosec // Glance's checksum
+	s := sha512.Sum512(data)
+	return Digest{MD5: hex.EncodeToString(m[:]), SHA512: hex.EncodeToString(s[:]), Size: int64(len(data))}
+}
+
+func TestUploadImageFile(t *testing.T) {
+	t.Parallel()
+	c, f := newTestClient(t)
+	path, data := writeRandomFile(t, 3<<20+17)
+	var id string
+	f.locked(func() {
+		id = f.newImageID(map[string]any{"disk_format": "raw", "container_format": "bare"})
+	})
+
+	d, err := c.UploadImageFile(testCtx(t), id, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := digestOf(data); d != want {
+		t.Errorf("digest %+v, want %+v", d, want)
+	}
+	var got []byte
+	f.locked(func() { got = f.uploads[id] })
+	if !bytes.Equal(got, data) {
+		t.Errorf("server received %d bytes, want %d identical bytes", len(got), len(data))
+	}
+	reqs := f.imageRequests()
+	r := reqs[len(reqs)-1]
+	if r.Method != "PUT" || !strings.HasSuffix(r.Path, "/v2/images/"+id+"/file") {
+		t.Errorf("%s %s", r.Method, r.Path)
+	}
+	if r.Header.Get("Content-Type") != "application/octet-stream" || r.Header.Get("X-Openstack-Image-Size") != "3145745" || r.ContentLength != 3145745 {
+		t.Errorf("headers %v, Content-Length %d", r.Header, r.ContentLength)
+	}
+
+	img, err := c.GetImage(testCtx(t), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyDigest(img, d); err != nil {
+		t.Errorf("VerifyDigest: %v", err)
+	}
+	hd, err := HashFile(path)
+	if err != nil || hd != d {
+		t.Errorf("HashFile = %+v, %v; want %+v", hd, err, d)
+	}
+}
+
+func TestUploadImageData_unknownSize(t *testing.T) {
+	t.Parallel()
+	c, f := newTestClient(t)
+	data := bytes.Repeat([]byte("0123456789abcdef"), 4096)
+	var id string
+	f.locked(func() { id = f.newImageID(nil) })
+	d, err := c.UploadImageData(testCtx(t), id, io.MultiReader(bytes.NewReader(data)), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != digestOf(data) {
+		t.Errorf("digest %+v", d)
+	}
+	reqs := f.imageRequests()
+	r := reqs[len(reqs)-1]
+	if r.Header.Get("X-Openstack-Image-Size") != "" || len(r.TransferEncoding) == 0 || r.TransferEncoding[0] != "chunked" {
+		t.Errorf("unknown size must stream chunked without a size header: %v %v", r.Header, r.TransferEncoding)
+	}
+}
+
+func TestUploadImageFile_reauthRewindsTheFile(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud(t)
+	c, err := New(testCtx(t), Config{AuthURL: f.v2URL(), Username: f.user, APIKey: f.apiKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, data := writeRandomFile(t, 1<<20)
+	var id string
+	f.locked(func() {
+		id = f.newImageID(nil)
+		for tok := range f.valid {
+			f.valid[tok] = false // the token expires before the upload
+		}
+	})
+	d, err := c.UploadImageFile(testCtx(t), id, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != digestOf(data) {
+		t.Errorf("digest %+v after a rewind", d)
+	}
+	f.locked(func() {
+		if !bytes.Equal(f.uploads[id], data) || f.identityCalls != 2 || f.uploadCount != 1 {
+			t.Errorf("uploaded %d bytes, identity calls %d, uploads %d", len(f.uploads[id]), f.identityCalls, f.uploadCount)
+		}
+	})
+
+	// a stream that cannot rewind fails clearly instead of sending a truncated body
+	f.locked(func() {
+		for tok := range f.valid {
+			f.valid[tok] = false
+		}
+	})
+	_, err = c.UploadImageData(testCtx(t), id, io.MultiReader(bytes.NewReader(data)), int64(len(data)))
+	if StatusCode(err) != 401 || !strings.Contains(err.Error(), "cannot be sent again") {
+		t.Errorf("non-seekable upload after expiry: %v", err)
+	}
+}
+
+func TestUploadImageData_errors(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestClient(t)
+	_, err := c.UploadImageData(testCtx(t), "missing", strings.NewReader("x"), 1)
+	if !IsNotFound(err) {
+		t.Errorf("want 404, got %v", err)
+	}
+	if _, err := c.UploadImageFile(testCtx(t), "x", filepath.Join(t.TempDir(), "nope")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := c.UploadImageFile(testCtx(t), "x", t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("directory: %v", err)
+	}
+}
+
+func TestHashFile(t *testing.T) {
+	t.Parallel()
+	path, data := writeRandomFile(t, 100_003)
+	d, err := HashFile(path)
+	if err != nil || d != digestOf(data) {
+		t.Errorf("HashFile = %+v, %v", d, err)
+	}
+	if _, err := HashFile(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("missing file hashed")
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	_ = os.WriteFile(empty, nil, 0o600)
+	if d, _ := HashFile(empty); d.MD5 != "d41d8cd98f00b204e9800998ecf8427e" || d.Size != 0 {
+		t.Errorf("empty %+v", d)
+	}
+}
+
+func TestVerifyDigest(t *testing.T) {
+	t.Parallel()
+	d := digestOf([]byte("hello"))
+	size := int64(5)
+	good := &Image{ID: "i", Checksum: d.MD5, OSHashAlgo: "sha512", OSHashValue: d.SHA512, Size: &size}
+	if err := VerifyDigest(good, d); err != nil {
+		t.Error(err)
+	}
+	if err := VerifyDigest(&Image{ID: "i"}, d); err != nil {
+		t.Errorf("nothing reported, nothing to compare: %v", err)
+	}
+	bad := *good
+	bad.Checksum = strings.Repeat("0", 32)
+	err := VerifyDigest(&bad, d)
+	if !errors.Is(err, ErrDigestMismatch) || !strings.Contains(err.Error(), bad.Checksum) || !strings.Contains(err.Error(), d.MD5) {
+		t.Errorf("md5 mismatch: %v", err)
+	}
+	bad = *good
+	bad.OSHashValue = strings.Repeat("f", 128)
+	if err := VerifyDigest(&bad, d); err == nil || !strings.Contains(err.Error(), d.SHA512) || !strings.Contains(err.Error(), bad.OSHashValue) {
+		t.Errorf("sha512 mismatch: %v", err)
+	}
+	bad = *good
+	bad.OSHashAlgo, bad.OSHashValue = "sha256", "abc" // not comparable
+	if err := VerifyDigest(&bad, d); err != nil {
+		t.Errorf("other algorithm: %v", err)
+	}
+	six := int64(6)
+	bad = *good
+	bad.Size = &six
+	if err := VerifyDigest(&bad, d); err == nil || !strings.Contains(err.Error(), "6 bytes") || !strings.Contains(err.Error(), "5 bytes") {
+		t.Errorf("size mismatch: %v", err)
+	}
+}
+
+func TestHashingReader_progress(t *testing.T) {
+	t.Parallel()
+	var logs []map[string]any
+	h := newHashingReader(context.Background(), "img", bytes.NewReader(make([]byte, progressMinSize)), progressMinSize)
+	h.logger = func(_ context.Context, _ string, fields map[string]any) { logs = append(logs, fields) }
+	h.lastLog = h.lastLog.Add(-progressInterval) // due at the first read
+	if _, err := io.Copy(io.Discard, h); err != nil {
+		t.Fatal(err)
+	}
+	h.progress(true)
+	if len(logs) != 2 || logs[1]["percent"] != "100.0" || logs[1]["bytes"] != int64(progressMinSize) {
+		t.Errorf("progress logs %v", logs)
+	}
+	small := newHashingReader(context.Background(), "img", strings.NewReader("x"), 1)
+	small.logger = func(context.Context, string, map[string]any) { t.Error("small uploads log no progress") }
+	_, _ = io.Copy(io.Discard, small)
+	small.progress(true)
+}

@@ -1,0 +1,193 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// WaitOptions shape the polling schedule of Wait: check at once, sleep
+// Initial, then grow the sleep by Factor up to Max, each sleep with ±10% jitter.
+type WaitOptions struct {
+	Initial, Max time.Duration
+	Factor       float64
+}
+
+// DefaultWaitOptions poll quickly at first (users feel the time between the
+// server reaching a status and Terraform moving on) and settle at 3 s.
+var DefaultWaitOptions = WaitOptions{Initial: 100 * time.Millisecond, Factor: 1.5, Max: 3 * time.Second}
+
+const waitJitter = 0.10
+
+func (o WaitOptions) withDefaults() WaitOptions {
+	if o.Initial <= 0 {
+		o.Initial = DefaultWaitOptions.Initial
+	}
+	if o.Factor < 1 {
+		o.Factor = DefaultWaitOptions.Factor
+	}
+	if o.Max <= 0 {
+		o.Max = DefaultWaitOptions.Max
+	}
+	if o.Max < o.Initial {
+		o.Max = o.Initial
+	}
+	return o
+}
+
+// Wait calls poll at once, then on the schedule of opts, until poll reports
+// done or fails. It never sleeps past ctx's deadline; on cancellation or
+// deadline it returns ctx.Err() wrapped with how long it waited. An error
+// from poll is returned as is.
+func Wait(ctx context.Context, opts WaitOptions, poll func(ctx context.Context) (done bool, err error)) error {
+	opts = opts.withDefaults()
+	start := time.Now()
+	interval := opts.Initial
+	for checks := 1; ; checks++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("stopped waiting after %s and %d checks: %w", roundDuration(time.Since(start)), checks-1, err)
+		}
+		done, err := poll(ctx)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		d := jitter(interval)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= d {
+			// The next check would come after the deadline: wait for it and stop.
+			<-ctx.Done()
+			return fmt.Errorf("stopped waiting after %s and %d checks: %w", roundDuration(time.Since(start)), checks, ctx.Err())
+		}
+		if err := sleepCtx(ctx, d); err != nil {
+			return fmt.Errorf("stopped waiting after %s and %d checks: %w", roundDuration(time.Since(start)), checks, err)
+		}
+		next := time.Duration(float64(interval) * opts.Factor)
+		if next > opts.Max || next <= 0 {
+			next = opts.Max
+		}
+		interval = next
+	}
+}
+
+func jitter(d time.Duration) time.Duration {
+	f := 1 + waitJitter*(2*rand.Float64()-1)
+	return time.Duration(float64(d) * f)
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d > time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// failedStatuses end a wait at once unless they are the target.
+var failedStatuses = map[string]string{
+	StatusKilled:        "the server failed to store or import the image data (an upload or import error)",
+	StatusDeleted:       "the image was deleted",
+	StatusPendingDelete: "the image is being deleted",
+}
+
+// busyStatuses: leaving one of them for "queued" means the data was rejected
+// (Glance v2 restores an image to queued when an upload or import fails).
+var busyStatuses = []string{StatusSaving, StatusUploading, StatusImporting}
+
+// WaitForImage polls GetImage until the image's status is one of target
+// (default "active"). "killed" (and deleted / pending_delete, and a fall back
+// from saving/importing to queued) fail at once; each status transition is
+// logged; at the ctx deadline the error names the last status. The last image
+// seen is returned with errors too (nil if none was read).
+func (c *Client) WaitForImage(ctx context.Context, id string, target ...string) (*Image, error) {
+	if len(target) == 0 {
+		target = []string{StatusActive}
+	}
+	want := strings.Join(target, " or ")
+	var last *Image
+	start := time.Now()
+	lastStatus := ""
+	err := Wait(ctx, DefaultWaitOptions, func(ctx context.Context) (bool, error) {
+		img, err := c.GetImage(ctx, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			if IsNotFound(err) {
+				return false, fmt.Errorf("image %s disappeared while waiting for it to become %s (last status %q): %w", id, want, lastStatus, err)
+			}
+			return false, fmt.Errorf("reading image %s while waiting for it to become %s: %w", id, want, err)
+		}
+		last = img
+		prev := lastStatus
+		if img.Status != prev {
+			fields := map[string]any{"image_id": id, "status": img.Status, "target": want, "elapsed": roundDuration(time.Since(start)).String()}
+			if prev != "" {
+				fields["previous_status"] = prev
+			}
+			tflog.Info(c.secrets.mask(ctx), "Image status changed", fields)
+			lastStatus = img.Status
+		}
+		if slices.Contains(target, img.Status) {
+			return true, nil
+		}
+		if why, failed := failedStatuses[img.Status]; failed {
+			return false, fmt.Errorf("image %s is %q while waiting for it to become %s: %s; delete it and create it again", id, img.Status, want, why)
+		}
+		if img.Status == StatusQueued && slices.Contains(busyStatuses, prev) {
+			return false, fmt.Errorf("image %s went back from %q to %q while waiting for it to become %s: the server rejected the image data; check the data and its disk_format, then upload again", id, prev, img.Status, want)
+		}
+		return false, nil
+	})
+	if err == nil {
+		return last, nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		verb := "timed out"
+		hint := "raise the timeout (timeouts block) or check the image"
+		if errors.Is(ctxErr, context.Canceled) {
+			verb, hint = "cancelled", "run again to keep waiting"
+		}
+		status := lastStatus
+		if status == "" {
+			status = "unknown: no successful read"
+		}
+		return last, fmt.Errorf("%s after %s waiting for image %s to become %s: last status %q; %s: %w",
+			verb, roundDuration(time.Since(start)), id, want, status, hint, ctxErr)
+	}
+	return last, err
+}
+
+// WaitForImageDeleted polls until GET says 404 (or status "deleted").
+func (c *Client) WaitForImageDeleted(ctx context.Context, id string) error {
+	start := time.Now()
+	lastStatus := ""
+	err := Wait(ctx, DefaultWaitOptions, func(ctx context.Context) (bool, error) {
+		img, err := c.GetImage(ctx, id)
+		if err != nil {
+			if IsNotFound(err) {
+				return true, nil
+			}
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			return false, fmt.Errorf("reading image %s while waiting for its deletion: %w", id, err)
+		}
+		if img.Status != lastStatus {
+			tflog.Info(c.secrets.mask(ctx), "Image status changed", map[string]any{"image_id": id, "status": img.Status, "target": "deleted"})
+			lastStatus = img.Status
+		}
+		return img.Status == StatusDeleted, nil
+	})
+	if err != nil && ctx.Err() != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		return fmt.Errorf("gave up after %s waiting for image %s to be deleted: last status %q: %w",
+			roundDuration(time.Since(start)), id, lastStatus, ctx.Err())
+	}
+	return err
+}
