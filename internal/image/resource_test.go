@@ -214,6 +214,18 @@ func TestAccImage_driftDeletedBehindTerraformsBack(t *testing.T) {
 				}),
 			},
 			{
+				// Deactivated elsewhere: kept in the state and shown, nothing to change.
+				PreConfig: func() {
+					mustUpdate(t, srv, id, func(img *mockserver.ImageRecord) { img.Status = "deactivated" })
+				},
+				RefreshState: true,
+				Check:        resource.TestCheckResourceAttr(imageAddr, "status", "deactivated"),
+			},
+			{
+				Config:   config,
+				PlanOnly: true, // an empty plan: a deactivated image is not replaced
+			},
+			{
 				// Deleted behind Terraform's back: the plan creates it again.
 				PreConfig: func() {
 					if err := srv.DeleteImage(id); err != nil {

@@ -3,10 +3,12 @@ package provider_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
@@ -142,4 +144,35 @@ func TestAccProvider_environment(t *testing.T) {
 		Config:            `provider "cloudimages" {}` + listAll,
 		ConfigStateChecks: seesImage(id),
 	}}})
+}
+
+// A token that expires in the middle of an apply is renewed once, and the
+// apply goes on.
+func TestAccProvider_expiredTokenIsRenewed(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{TokenTTL: time.Second, Delay: 1500 * time.Millisecond})
+	file := acctest.WriteImageFile(t, "d.raw", 4096, 9)
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: acctest.NoImagesLeft(srv, acctest.Producer.TenantID),
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "slow" {
+  name             = "slow"
+  file             = %q
+  disk_format      = "raw"
+  container_format = "bare"
+}
+`, file.Path),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("cloudimages_image.slow", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+			},
+			Check: func(*terraform.State) error {
+				if n := srv.RequestCount("POST", "/identity/v2.0/tokens"); n < 2 {
+					return fmt.Errorf("the token was never renewed: %d authentications", n)
+				}
+				return nil
+			},
+		}},
+	})
 }

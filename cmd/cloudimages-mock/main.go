@@ -1,0 +1,126 @@
+// Command cloudimages-mock runs the mock Cloud Images API (internal/mockserver) standalone,
+// for trying the provider by hand (`make mock`). Settings come from the environment
+// (DESIGN.md "Standalone settings"); the flags -addr and -delay override it.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit code (2 for bad settings).
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	opts, err := options(args, getenv, stderr)
+	if err != nil {
+		complain(stderr, err)
+		return 2
+	}
+	logger := log.New(stderr, "", log.LstdFlags)
+	opts.Logf = logger.Printf
+	// Listen for signals before announcing anything, so a stop right after the banner is
+	// never missed.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	srv, err := mockserver.Start(opts)
+	if err != nil {
+		complain(stderr, err)
+		return 2
+	}
+	if _, err := io.WriteString(stdout, banner(srv, opts)); err != nil {
+		complain(stderr, err)
+	}
+
+	sig := <-stop
+	logger.Printf("received %s, shutting down", sig)
+	if err := srv.Close(); err != nil {
+		complain(stderr, "close:", err)
+		return 1
+	}
+	return 0
+}
+
+// complain reports on stderr; if even that fails there is no one left to tell.
+func complain(stderr io.Writer, args ...any) {
+	_, _ = fmt.Fprintln(stderr, append([]any{"cloudimages-mock:"}, args...)...)
+}
+
+// options reads MOCK_* variables, then lets the flags override them.
+func options(args []string, getenv func(string) string, stderr io.Writer) (mockserver.Options, error) {
+	opts := mockserver.Options{Addr: "127.0.0.1:8788", Delay: time.Second, Flavor: "glance"}
+	if v := getenv("MOCK_ADDR"); v != "" {
+		opts.Addr = v
+	}
+	if v := getenv("MOCK_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return opts, fmt.Errorf("MOCK_DELAY: %w", err)
+		}
+		opts.Delay = d
+	}
+	if v := getenv("MOCK_FLAVOR"); v != "" {
+		opts.Flavor = v
+	}
+	opts.DataDir = getenv("MOCK_DATA_DIR")
+	// TLS is part of the contract but not built yet: refuse rather than serve plain HTTP
+	// to someone who asked for HTTPS.
+	if tls := getenv("MOCK_TLS"); tls != "" && tls != "0" {
+		return opts, fmt.Errorf("MOCK_TLS=%s: TLS is not implemented yet (it comes in a later version); unset MOCK_TLS", tls)
+	}
+	if getenv("MOCK_CA_FILE") != "" {
+		complain(stderr, "MOCK_CA_FILE is ignored: it is only used with MOCK_TLS=1, which is not implemented yet")
+	}
+
+	fs := flag.NewFlagSet("cloudimages-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opts.Addr, "addr", opts.Addr, "listen address (overrides MOCK_ADDR)")
+	fs.DurationVar(&opts.Delay, "delay", opts.Delay, "delay of every asynchronous transition (overrides MOCK_DELAY)")
+	if err := fs.Parse(args); err != nil {
+		return opts, err
+	}
+	if fs.NArg() > 0 {
+		return opts, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return opts, nil
+}
+
+// banner tells a user where everything is and how to point clients at it.
+func banner(srv *mockserver.Server, opts mockserver.Options) string {
+	var b strings.Builder
+	accounts := mockserver.DefaultAccounts()
+	fmt.Fprintf(&b, "Cloud Images mock listening on %s (flavor %s, delay %s)\n\n", srv.URL(), opts.Flavor, opts.Delay)
+	fmt.Fprintf(&b, "  identity v2.0  %s\n", srv.IdentityV2URL())
+	fmt.Fprintf(&b, "  identity v3    %s\n", srv.IdentityV3URL())
+	fmt.Fprintf(&b, "  image          %s\n", srv.ImageURL())
+	fmt.Fprintf(&b, "  data dir       %s\n\n", srv.DataDir())
+
+	const row = "  %-10s %-15s %-14s %-10s %s\n"
+	fmt.Fprintf(&b, row, "USER", "PASSWORD", "API KEY", "TENANT ID", "TENANT NAME")
+	for _, a := range accounts {
+		fmt.Fprintf(&b, row, a.Username, a.Password, a.APIKey, a.TenantID, a.TenantName)
+	}
+
+	a := accounts[0]
+	fmt.Fprintf(&b, "\n# identity v2.0 (Rackspace style), as %s:\n", a.Username)
+	fmt.Fprintf(&b, "export OS_AUTH_URL=%s\n", srv.IdentityV2URL())
+	fmt.Fprintf(&b, "export OS_USERNAME=%s\n", a.Username)
+	fmt.Fprintf(&b, "export OS_PASSWORD=%s\n", a.Password)
+	fmt.Fprintf(&b, "export OS_TENANT_ID=%s\n", a.TenantID)
+	fmt.Fprintf(&b, "export OS_REGION_NAME=MOCK\n")
+	fmt.Fprintf(&b, "# or identity v3: OS_AUTH_URL=%s OS_USER_DOMAIN_NAME=Default OS_PROJECT_ID=%s\n", srv.IdentityV3URL(), a.TenantID)
+	b.WriteString("\nPress Ctrl-C to stop.\n")
+	return b.String()
+}

@@ -1,0 +1,91 @@
+package mockserver
+
+import "time"
+
+// v2 identity timestamps carry milliseconds, as Rackspace Identity's do.
+const v2TimeLayout = "2006-01-02T15:04:05.000Z"
+
+// v3 timestamps carry microseconds, as Keystone's do.
+const v3TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// v2Catalog is the serviceCatalog of a v2.0 access document: Keystone itself and the image
+// service, one endpoint per region (Rackspace style: publicURL plus tenantId).
+func (s *Server) v2Catalog(who principal) []map[string]any {
+	var images []map[string]any
+	for _, region := range s.regions {
+		images = append(images, map[string]any{
+			"region": region, "tenantId": who.TenantID,
+			"publicURL": s.catalogImageURL(), "internalURL": s.catalogImageURL(),
+		})
+	}
+	return []map[string]any{
+		{"name": "keystone", "type": "identity", "endpoints": []map[string]any{{
+			"region": s.regions[0], "publicURL": s.url + "/identity/v2.0",
+		}}},
+		{"name": "cloudImages", "type": "image", "endpoints": images},
+	}
+}
+
+// v3Catalog is the catalog of a v3 token: every endpoint under the three interfaces.
+func (s *Server) v3Catalog() []map[string]any {
+	entry := func(name, typ string, url func(region string) string) map[string]any {
+		var eps []map[string]any
+		for _, region := range s.regions {
+			for _, iface := range []string{"public", "internal", "admin"} {
+				eps = append(eps, map[string]any{
+					"id": stableID(typ + "/" + region + "/" + iface), "interface": iface,
+					"region": region, "region_id": region, "url": url(region),
+				})
+			}
+		}
+		return map[string]any{"id": stableID(typ), "name": name, "type": typ, "endpoints": eps}
+	}
+	return []map[string]any{
+		entry("keystone", "identity", func(string) string { return s.url + "/identity" }),
+		entry("glance", "image", func(string) string { return s.catalogImageURL() }),
+	}
+}
+
+// stableID is a Keystone-looking id that stays the same for the life of the process.
+func stableID(name string) string { return userID("catalog:" + name) }
+
+// v2Access is the body of a v2.0 token response (REFERENCE §4.3).
+func (s *Server) v2Access(t *token, authenticatedBy string) map[string]any {
+	user := map[string]any{
+		"id": t.who.UserID, "name": t.who.Username,
+		"roles": []map[string]any{{"id": "3", "name": "identity:user-admin", "description": "User Admin Role."}},
+	}
+	if t.who.DefaultRegion != "" {
+		user["RAX-AUTH:defaultRegion"] = t.who.DefaultRegion
+	}
+	return map[string]any{"access": map[string]any{
+		"token": map[string]any{
+			"id": t.id, "expires": t.expires.UTC().Format(v2TimeLayout),
+			"tenant":                   map[string]any{"id": t.who.TenantID, "name": t.who.TenantName},
+			"RAX-AUTH:authenticatedBy": []string{authenticatedBy},
+		},
+		"serviceCatalog": s.v2Catalog(t.who),
+		"user":           user,
+	}}
+}
+
+// v3Token is the body of a v3 token response (REFERENCE §4.2).
+func (s *Server) v3Token(t *token) map[string]any {
+	domain := map[string]any{"id": "default", "name": "Default"}
+	return map[string]any{"token": map[string]any{
+		"methods":    t.methods,
+		"audit_ids":  []string{stableID(t.id)[:22]},
+		"expires_at": v3Time(t.expires),
+		"issued_at":  v3Time(t.issued),
+		"is_domain":  false,
+		"user":       map[string]any{"domain": domain, "id": t.who.UserID, "name": t.who.Username, "password_expires_at": nil},
+		"project":    map[string]any{"domain": domain, "id": t.who.TenantID, "name": t.who.TenantName},
+		"roles": []map[string]any{
+			{"id": stableID("role:member"), "name": "member"},
+			{"id": stableID("role:reader"), "name": "reader"},
+		},
+		"catalog": s.v3Catalog(),
+	}}
+}
+
+func v3Time(t time.Time) string { return t.UTC().Format(v3TimeLayout) }

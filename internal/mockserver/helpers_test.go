@@ -1,0 +1,213 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+)
+
+const (
+	producer = "100001"
+	consumer = "100002"
+)
+
+// startServer starts a server for one test and closes it when the test ends.
+func startServer(t *testing.T, opts Options) *Server {
+	t.Helper()
+	s, err := Start(opts)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// object decodes a JSON object body.
+func (r response) object(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("decoding %q: %v", r.body, err)
+	}
+	return m
+}
+
+// req describes a raw HTTP request to the server.
+type req struct {
+	method, path, token string
+	body                any               // nil, string, []byte, io.Reader, or a value sent as JSON
+	header              map[string]string // "Accept" defaults to application/json; "" removes a header
+}
+
+func do(t *testing.T, s *Server, r req) response {
+	t.Helper()
+	resp, err := send(s, r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	return resp
+}
+
+// send is do for goroutines other than the test's, which must not call t.Fatal.
+func send(s *Server, r req) (response, error) {
+	var body io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	case io.Reader:
+		body = b
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			return response{}, err
+		}
+		body = bytes.NewReader(raw)
+	}
+	hr, err := http.NewRequestWithContext(context.Background(), r.method, s.URL()+r.path, body)
+	if err != nil {
+		return response{}, err
+	}
+	hr.Header.Set("Accept", "application/json")
+	if r.token != "" {
+		hr.Header.Set("X-Auth-Token", r.token)
+	}
+	for k, v := range r.header {
+		if v == "" {
+			hr.Header.Del(k)
+		} else {
+			hr.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return response{}, err
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: raw}, nil
+}
+
+// expect checks the status and, when msg is not empty, the Glance JSON message.
+func expect(t *testing.T, r response, status int, msg string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status = %d, want %d; body %s", r.status, status, r.body)
+	}
+	if msg == "" {
+		return
+	}
+	got, _ := r.object(t)["message"].(string)
+	if want := msg + "<br /><br />\n\n\n"; got != want {
+		t.Fatalf("message = %q, want %q", got, want)
+	}
+}
+
+// createImage creates an image through the API as tenant and returns its JSON.
+func createImage(t *testing.T, s *Server, tenant string, body map[string]any) map[string]any {
+	t.Helper()
+	if body == nil {
+		body = map[string]any{}
+	}
+	r := do(t, s, req{method: "POST", path: "/image/v2/images", token: s.IssueToken(tenant), body: body})
+	expect(t, r, http.StatusCreated, "")
+	return r.object(t)
+}
+
+// activeImage creates a producer image and uploads data, returning its id (server Delay
+// must be 0).
+func activeImage(t *testing.T, s *Server, body map[string]any, data string) string {
+	t.Helper()
+	if body == nil {
+		body = map[string]any{}
+	}
+	body["disk_format"], body["container_format"] = "raw", "bare"
+	id := createImageID(t, s, body)
+	r := do(t, s, req{method: "PUT", path: "/image/v2/images/" + id + "/file", token: s.IssueToken(producer),
+		body: data, header: map[string]string{"Content-Type": "application/octet-stream"}})
+	expect(t, r, http.StatusNoContent, "")
+	return id
+}
+
+// imageClient is a gophercloud image client for the producer using endpoint + token auth
+// against the versioned endpoint, with ResourceBase fixed as REFERENCE §5.1 prescribes.
+func imageClient(t *testing.T, s *Server) *gophercloud.ServiceClient {
+	t.Helper()
+	pc := &gophercloud.ProviderClient{}
+	pc.SetToken(s.IssueToken(producer))
+	base := s.ImageURL() + "/"
+	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base, Type: "image"}
+}
+
+// waitFor polls cond until it holds, for at most five seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// createImageID is createImage as the producer, returning the new image's id.
+func createImageID(t *testing.T, s *Server, body map[string]any) string {
+	t.Helper()
+	return mustString(t, createImage(t, s, producer, body)["id"])
+}
+
+// mustString is a JSON value that must be a string.
+func mustString(t *testing.T, v any) string {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("want a string, got %T %v", v, v)
+	}
+	return s
+}

@@ -1,0 +1,211 @@
+package mockserver
+
+import (
+	"crypto/md5"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+)
+
+// copyBuffer is the chunk size data streams through; memory use per upload is constant.
+const copyBuffer = 256 << 10
+
+// stored describes data written to the data dir.
+type stored struct {
+	path        string
+	size        int64
+	md5, sha512 string
+}
+
+// uploadImage is PUT /v2/images/{id}/file (REFERENCE §1.8): queued → saving at once, the
+// body streamed to disk through md5 and sha512, then saving → active after the delay.
+// A failed or interrupted upload puts the image back to queued, as Glance v2 does.
+func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, c *call) {
+	if ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ctype != "application/octet-stream" {
+		unsupportedMediaType(w, r, "")
+		return
+	}
+	want := int64(-1)
+	if h := r.Header.Get("X-Openstack-Image-Size"); h != "" {
+		n, err := strconv.ParseInt(h, 10, 64)
+		if err != nil || n < 0 {
+			glanceError(w, r, http.StatusBadRequest, "x-openstack-image-size must be a non-negative integer, got '"+h+"'")
+			return
+		}
+		want = n
+	}
+	id := c.params["image_id"]
+	s.mu.Lock()
+	img, err := s.ownedImage(id, c.who.TenantID, "upload_image")
+	if err == nil {
+		err = transition(img, statusSaving)
+	}
+	var attempt uint64
+	if err == nil {
+		img.upload++
+		attempt = img.upload
+		img.UpdatedAt = s.now()
+	}
+	s.mu.Unlock()
+	if err != nil {
+		glanceErrors.write(w, r, err)
+		return
+	}
+
+	data, storeErr := s.storeData(id, r.Body)
+	var bodyErr *readError
+	switch {
+	case errors.As(storeErr, &bodyErr):
+		s.restoreQueued(id, attempt)
+		glanceError(w, r, http.StatusBadRequest, "Error reading image data: "+bodyErr.err.Error())
+		return
+	case storeErr != nil:
+		s.restoreQueued(id, attempt)
+		glanceError(w, r, http.StatusInternalServerError, "Error storing image data: "+storeErr.Error())
+		return
+	case want >= 0 && data.size != want:
+		removeData(data.path)
+		s.restoreQueued(id, attempt)
+		glanceErrors.write(w, r, errorf(http.StatusBadRequest,
+			"Image size mismatch: x-openstack-image-size is %d, the request body had %d bytes.", want, data.size))
+		return
+	}
+	if err := s.finishUpload(id, attempt, data); err != nil {
+		removeData(data.path)
+		glanceErrors.write(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// storeData streams body into a new file in the data dir, hashing on the way. A failure to
+// read the body (client gone) comes back as *readError, told apart from disk errors; on
+// any error the partial file is removed.
+func (s *Server) storeData(id string, body io.Reader) (stored, error) {
+	f, err := os.CreateTemp(s.imageDir(), id+"-*.data")
+	if err != nil {
+		return stored{}, err
+	}
+	src := &bodyReader{r: body}
+	md5h, shah := md5.New(), sha512.New()
+	n, err := io.CopyBuffer(io.MultiWriter(f, md5h, shah), src, make([]byte, copyBuffer))
+	if src.err != nil {
+		err = &readError{src.err}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return stored{}, err
+	}
+	return stored{
+		path: f.Name(), size: n,
+		md5: hex.EncodeToString(md5h.Sum(nil)), sha512: hex.EncodeToString(shah.Sum(nil)),
+	}, nil
+}
+
+// readError is a failure to read the request body, as opposed to a failure to store it.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+
+// bodyReader remembers the body's read error other than EOF.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		b.err = err
+	}
+	return n, err
+}
+
+// finishUpload records the stored data on the image and schedules saving → active. The
+// image must still be the one this upload started on (not deleted or re-uploaded).
+func (s *Server) finishUpload(id string, attempt uint64, data stored) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img, ok := s.images[id]
+	if !ok || img.upload != attempt || img.Status != statusSaving {
+		return errorf(http.StatusGone, "Image %s could not be found after upload. The image may have been deleted during the upload.", id)
+	}
+	old := img.DataPath
+	img.DataPath = data.path
+	img.Size, img.VirtualSize = ptr(data.size), ptr(data.size)
+	img.Checksum, img.OSHashAlgo, img.OSHashValue = ptr(data.md5), ptr("sha512"), ptr(data.sha512)
+	img.UpdatedAt = s.now()
+	if old != "" && old != data.path {
+		defer removeData(old)
+	}
+	if s.delay <= 0 {
+		return transition(img, statusActive)
+	}
+	s.life.after(s.delay, func() { s.activate(id, attempt) })
+	return nil
+}
+
+// activate is the delayed saving → active of an upload.
+func (s *Server) activate(id string, attempt uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if img, ok := s.images[id]; ok && img.upload == attempt && img.Status == statusSaving {
+		if transition(img, statusActive) == nil {
+			img.UpdatedAt = s.now()
+		}
+	}
+}
+
+// restoreQueued is Glance v2's _restore after a failed upload.
+func (s *Server) restoreQueued(id string, attempt uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if img, ok := s.images[id]; ok && img.upload == attempt && img.Status == statusSaving {
+		if transition(img, statusQueued) == nil {
+			img.UpdatedAt = s.now()
+		}
+	}
+}
+
+// downloadImage is GET /v2/images/{id}/file (REFERENCE §1.9). Ranges are served by
+// http.ServeContent (206/416); the file is opened under the lock and streamed without it.
+func (s *Server) downloadImage(w http.ResponseWriter, r *http.Request, c *call) {
+	s.mu.Lock()
+	img, err := s.visibleImage(c.params["image_id"], c.who.TenantID)
+	if err == nil && img.Status == statusDeactivated {
+		err = errorf(http.StatusForbidden, "The requested image has been deactivated. Image data download is forbidden.")
+	}
+	var f *os.File
+	var checksum *string
+	if err == nil && img.Status == statusActive && img.DataPath != "" {
+		var openErr error
+		if f, openErr = os.Open(img.DataPath); openErr != nil {
+			err = errorf(http.StatusInternalServerError, "Image data is unavailable: %v", openErr)
+		}
+		checksum = clonePtr(img.Checksum)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		glanceErrors.write(w, r, err)
+		return
+	}
+	if f == nil {
+		w.WriteHeader(http.StatusNoContent) // no data yet
+		return
+	}
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if checksum != nil && r.Header.Get("Range") == "" {
+		w.Header().Set("Content-MD5", *checksum)
+	}
+	http.ServeContent(w, r, "", time.Time{}, f)
+}

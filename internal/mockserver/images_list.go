@@ -1,0 +1,94 @@
+package mockserver
+
+import (
+	"net/http"
+	"sort"
+)
+
+// listImages is GET /v2/images: filter, sort, then page after the marker.
+func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
+	params := r.URL.Query()
+	q, err := parseListQuery(params)
+	if err != nil {
+		glanceErrors.write(w, r, err)
+		return
+	}
+	tenant := c.who.TenantID
+	s.mu.Lock()
+	var found []*image
+	for _, img := range s.images {
+		if s.listable(img, tenant, q) && q.matches(img) {
+			found = append(found, img)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return q.less(found[i], found[j]) })
+	if q.marker != "" {
+		m, ok := s.images[q.marker]
+		if !ok || !s.canSee(m, tenant) {
+			s.mu.Unlock()
+			glanceError(w, r, http.StatusBadRequest, "No image found with ID "+q.marker)
+			return
+		}
+		// Everything that sorts after the marker, whether or not the marker itself matches.
+		at := sort.Search(len(found), func(i int) bool { return q.less(m, found[i]) })
+		found = found[at:]
+	}
+	page := found[:min(q.limit, len(found))]
+	views := make([]map[string]any, 0, len(page))
+	for _, img := range page {
+		views = append(views, imageView(img))
+	}
+	var lastID string
+	if len(page) > 0 {
+		lastID = page[len(page)-1].ID
+	}
+	s.mu.Unlock()
+
+	params.Del("marker")
+	body := map[string]any{"images": views, "schema": "/v2/schemas/images", "first": "/v2/images"}
+	if enc := params.Encode(); enc != "" {
+		body["first"] = "/v2/images?" + enc
+	}
+	// Like Glance, a full page always gets a next link, even when nothing follows.
+	if len(page) > 0 && len(page) == q.limit {
+		params.Set("marker", lastID)
+		body["next"] = "/v2/images?" + params.Encode()
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// listable applies Glance's visibility rules for a non-admin caller, plus the exclusion of
+// killed images and the os_hidden switch.
+func (s *Server) listable(img *image, tenant string, q *listQuery) bool {
+	if img.Status == statusKilled || img.Hidden != q.hidden {
+		return false
+	}
+	own := img.Owner == tenant
+	switch img.Visibility {
+	case "private":
+		if !own {
+			return false
+		}
+	case "community":
+		if !own && q.visibility == "" {
+			return false
+		}
+	case "shared":
+		if !own {
+			st := s.memberStatus(img, tenant)
+			if st == "" || (q.memberStatus != "all" && st != q.memberStatus) {
+				return false
+			}
+		}
+	}
+	return q.visibility == "" || q.visibility == "all" || img.Visibility == q.visibility
+}
+
+func (q *listQuery) matches(img *image) bool {
+	for _, f := range q.filters {
+		if !f(img) {
+			return false
+		}
+	}
+	return true
+}

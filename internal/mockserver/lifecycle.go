@@ -1,0 +1,69 @@
+package mockserver
+
+import (
+	"sync"
+	"time"
+)
+
+// lifecycle tracks in-flight requests and pending delayed transitions so Close can wait for
+// them before removing the data dir they may write to.
+type lifecycle struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+	timers map[*pendingTimer]struct{}
+}
+
+type pendingTimer struct{ t *time.Timer }
+
+// enter registers one unit of work; false once shutdown has begun.
+func (l *lifecycle) enter() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return false
+	}
+	l.wg.Add(1)
+	return true
+}
+
+func (l *lifecycle) leave() { l.wg.Done() }
+
+// after runs fn once d has passed, unless shutdown comes first.
+func (l *lifecycle) after(d time.Duration, fn func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
+	if l.timers == nil {
+		l.timers = map[*pendingTimer]struct{}{}
+	}
+	l.wg.Add(1)
+	p := &pendingTimer{}
+	l.timers[p] = struct{}{}
+	p.t = time.AfterFunc(d, func() {
+		l.mu.Lock()
+		_, pending := l.timers[p]
+		delete(l.timers, p)
+		l.mu.Unlock()
+		if !pending { // shutdown already accounted for it
+			return
+		}
+		defer l.wg.Done()
+		fn()
+	})
+}
+
+// shutdown refuses new work, cancels pending timers and waits for running work.
+func (l *lifecycle) shutdown() {
+	l.mu.Lock()
+	l.closed = true
+	for p := range l.timers {
+		p.t.Stop()
+		delete(l.timers, p)
+		l.wg.Done()
+	}
+	l.mu.Unlock()
+	l.wg.Wait()
+}

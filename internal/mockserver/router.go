@@ -1,0 +1,145 @@
+package mockserver
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// call carries what the router learned about a request to its handler.
+type call struct {
+	params map[string]string // path parameters by template name
+	who    principal         // the caller, on routes that need a token
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, c *call)
+
+// route is one URL template with its handlers by method. The template is also the key of
+// the request counters ("GET /image/v2/images/{image_id}").
+type route struct {
+	template string
+	segs     []string
+	style    errStyle
+	auth     bool // X-Auth-Token required (checked before the method, as keystonemiddleware does)
+	methods  map[string]handler
+}
+
+type router struct{ routes []*route }
+
+func (rt *router) add(style errStyle, auth bool, template string, methods map[string]handler) {
+	rt.routes = append(rt.routes, &route{
+		template: template, segs: strings.Split(template, "/"),
+		style: style, auth: auth, methods: methods,
+	})
+}
+
+// match finds the route for an escaped path; parameters are unescaped per segment so a
+// tag containing "%2F" stays one segment.
+func (rt *router) match(escapedPath string) (*route, map[string]string) {
+	segs := strings.Split(escapedPath, "/")
+next:
+	for _, r := range rt.routes {
+		if len(r.segs) != len(segs) {
+			continue
+		}
+		var params map[string]string
+		for i, t := range r.segs {
+			seg, err := url.PathUnescape(segs[i])
+			if err != nil {
+				continue next
+			}
+			if strings.HasPrefix(t, "{") {
+				if seg == "" {
+					continue next
+				}
+				if params == nil {
+					params = map[string]string{}
+				}
+				params[t[1:len(t)-1]] = seg
+			} else if t != seg {
+				continue next
+			}
+		}
+		return r, params
+	}
+	return nil, nil
+}
+
+// allow lists the route's methods in Glance's order for the Allow header.
+func (r *route) allow() string {
+	var out []string
+	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+		if _, ok := r.methods[m]; ok {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// styleFor picks the error dialect for a path no route matched.
+func styleFor(path string) errStyle {
+	switch {
+	case strings.HasPrefix(path, "/identity/v2.0"):
+		return raxErrors
+	case strings.HasPrefix(path, "/identity"):
+		return keystoneErrors
+	}
+	return glanceErrors
+}
+
+// ServeHTTP runs every request through the same steps: count, fault, authenticate, method,
+// handler. Faulted requests are counted but not processed.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.life.enter() {
+		http.Error(w, "server closing", http.StatusServiceUnavailable)
+		return
+	}
+	defer s.life.leave()
+	rec := s.record(w, r)
+	defer rec.done()
+
+	rt, params := s.router.match(r.URL.EscapedPath())
+	style := styleFor(r.URL.Path)
+	if rt != nil {
+		style = rt.style
+		s.counts.add(r.Method + " " + rt.template)
+	}
+	if s.applyFault(rec, r, style) {
+		return
+	}
+	c := &call{params: params}
+	// Unknown paths under the API still need a token: keystonemiddleware runs before routing.
+	if (rt != nil && rt.auth) || (rt == nil && strings.HasPrefix(r.URL.Path, "/image/v2/")) {
+		who, ok := s.authenticate(r)
+		if !ok {
+			s.unauthorized(rec)
+			return
+		}
+		c.who = who
+	}
+	if rt == nil {
+		style.write(rec, r, errorf(http.StatusNotFound, "The resource could not be found."))
+		return
+	}
+	h, ok := rt.methods[r.Method]
+	if !ok {
+		if style == glanceErrors {
+			methodNotAllowed(rec, r, rt.allow())
+		} else {
+			rec.Header().Set("Allow", rt.allow())
+			style.write(rec, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for the requested URL."))
+		}
+		return
+	}
+	if style == glanceErrors && (r.Method == http.MethodGet || r.Method == http.MethodDelete) && r.ContentLength > 0 {
+		glanceError(rec, r, http.StatusBadRequest, "A body is not expected with this request.")
+		return
+	}
+	h(rec, r, c)
+}
+
+// unauthorized is keystonemiddleware's 401 (REFERENCE §4.1).
+func (s *Server) unauthorized(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Keystone uri="`+s.url+`/identity"`)
+	keystoneError(w, http.StatusUnauthorized, unauthorizedMessage)
+}

@@ -1,0 +1,138 @@
+package mockserver
+
+import "net/http"
+
+type obj = map[string]any
+
+func str(desc string) obj { return obj{"type": "string", "description": desc} }
+
+func readOnlyStr(desc string) obj {
+	return obj{"type": "string", "readOnly": true, "description": desc}
+}
+
+func nullableEnum(values []string) []any {
+	out := []any{nil}
+	for _, v := range values {
+		out = append(out, v)
+	}
+	return out
+}
+
+// imageSchema is GET /v2/schemas/image, built from the same enums and limits the
+// validation uses so the two cannot drift apart.
+func imageSchema() obj {
+	return obj{
+		"name":                 "image",
+		"additionalProperties": obj{"type": "string"},
+		"properties": obj{
+			"id":               obj{"type": "string", "description": "An identifier for the image", "pattern": uuidRe.String()},
+			"name":             obj{"type": []string{"null", "string"}, "description": "Descriptive name for the image", "maxLength": maxStringLen},
+			"status":           obj{"type": "string", "readOnly": true, "description": "Status of the image", "enum": allStatuses},
+			"visibility":       obj{"type": "string", "description": "Scope of image accessibility", "enum": visibilities},
+			"protected":        obj{"type": "boolean", "description": "If true, image will not be deletable."},
+			"os_hidden":        obj{"type": "boolean", "description": "If true, image will not appear in default image list response."},
+			"checksum":         obj{"type": []string{"null", "string"}, "readOnly": true, "description": "md5 hash of image contents.", "maxLength": 32},
+			"os_hash_algo":     obj{"type": []string{"null", "string"}, "readOnly": true, "description": "Algorithm to calculate the os_hash_value", "maxLength": 64},
+			"os_hash_value":    obj{"type": []string{"null", "string"}, "readOnly": true, "description": "Hexdigest of the image contents using the algorithm specified by the os_hash_algo", "maxLength": 128},
+			"owner":            obj{"type": []string{"null", "string"}, "description": "Owner of the image", "maxLength": maxStringLen},
+			"size":             obj{"type": []string{"null", "integer"}, "readOnly": true, "description": "Size of image file in bytes"},
+			"virtual_size":     obj{"type": []string{"null", "integer"}, "readOnly": true, "description": "Virtual size of image in bytes"},
+			"container_format": obj{"type": []string{"null", "string"}, "description": "Format of the container", "enum": nullableEnum(containerFormats)},
+			"disk_format":      obj{"type": []string{"null", "string"}, "description": "Format of the disk", "enum": nullableEnum(diskFormats)},
+			"created_at":       readOnlyStr("Date and time of image registration"),
+			"updated_at":       readOnlyStr("Date and time of the last image modification"),
+			"tags":             obj{"type": "array", "description": "List of strings related to the image", "items": obj{"type": "string", "maxLength": maxStringLen}},
+			"direct_url":       readOnlyStr("URL to access the image file kept in external store"),
+			"min_ram":          obj{"type": "integer", "minimum": 0, "description": "Amount of ram (in MB) required to boot image."},
+			"min_disk":         obj{"type": "integer", "minimum": 0, "description": "Amount of disk space (in GB) required to boot image."},
+			"self":             readOnlyStr("An image self url"),
+			"file":             readOnlyStr("An image file url"),
+			"schema":           readOnlyStr("An image schema url"),
+		},
+		"links": []obj{
+			{"rel": "self", "href": "{self}"},
+			{"rel": "enclosure", "href": "{file}"},
+			{"rel": "describedby", "href": "{schema}"},
+		},
+	}
+}
+
+func memberSchema() obj {
+	return obj{
+		"name": "member",
+		"properties": obj{
+			"created_at": str("Date and time of image member creation"),
+			"image_id":   obj{"type": "string", "description": "An identifier for the image", "pattern": uuidRe.String()},
+			"member_id":  str("An identifier for the image member (tenantId)"),
+			"schema":     readOnlyStr("An image member schema url"),
+			"status":     obj{"type": "string", "description": "The status of this image member", "enum": []string{"pending", "accepted", "rejected"}},
+			"updated_at": str("Date and time of last modification of image member"),
+		},
+	}
+}
+
+// taskProperties are a task's attributes; Rackspace's task types (import, export).
+func taskProperties() obj {
+	return obj{
+		"id":         obj{"type": "string", "description": "An identifier for the task", "pattern": uuidRe.String()},
+		"type":       obj{"type": "string", "description": "The type of task represented by this content", "enum": []string{"import", "export"}},
+		"status":     obj{"type": "string", "readOnly": true, "description": "The current status of this task", "enum": []string{"pending", "processing", "success", "failure"}},
+		"input":      obj{"type": []string{"null", "object"}, "description": "The parameters required by task, JSON blob"},
+		"result":     obj{"type": []string{"null", "object"}, "description": "The result of current task, JSON blob"},
+		"owner":      str("An identifier for the owner of this task"),
+		"message":    str("Human-readable informative message only included when appropriate (usually on failure)"),
+		"expires_at": obj{"type": []string{"null", "string"}, "description": "Datetime when this resource would be subject to removal"},
+		"created_at": str("Datetime when this resource was created"),
+		"updated_at": str("Datetime when this resource was updated"),
+		"self":       readOnlyStr("A task self url"),
+		"schema":     readOnlyStr("A task schema url"),
+	}
+}
+
+func taskSchema(props obj) obj {
+	return obj{
+		"name":       "task",
+		"properties": props,
+		"links":      []obj{{"rel": "self", "href": "{self}"}, {"rel": "describedby", "href": "{schema}"}},
+	}
+}
+
+// collectionSchema wraps an item schema the way Glance's collection schemas do.
+func collectionSchema(name string, item obj, paged bool) obj {
+	props := obj{name: obj{"type": "array", "items": item}, "schema": obj{"type": "string"}}
+	links := []obj{{"rel": "describedby", "href": "{schema}"}}
+	if paged {
+		props["first"] = obj{"type": "string"}
+		props["next"] = obj{"type": "string"}
+		links = append([]obj{{"rel": "first", "href": "{first}"}, {"rel": "next", "href": "{next}"}}, links...)
+	}
+	return obj{"name": name, "properties": props, "links": links}
+}
+
+// taskStubSchema is a task as task lists show it: no input, result or message.
+func taskStubSchema() obj {
+	props := taskProperties()
+	delete(props, "input")
+	delete(props, "result")
+	delete(props, "message")
+	return taskSchema(props)
+}
+
+var schemas = map[string]func() obj{
+	"image":   imageSchema,
+	"images":  func() obj { return collectionSchema("images", imageSchema(), true) },
+	"member":  memberSchema,
+	"members": func() obj { return collectionSchema("members", memberSchema(), false) },
+	"task":    func() obj { return taskSchema(taskProperties()) },
+	"tasks":   func() obj { return collectionSchema("tasks", taskStubSchema(), true) },
+}
+
+// getSchema is GET /v2/schemas/{name}.
+func (s *Server) getSchema(w http.ResponseWriter, r *http.Request, c *call) {
+	build, ok := schemas[c.params["schema"]]
+	if !ok {
+		glanceError(w, r, http.StatusNotFound, "The resource could not be found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, build())
+}

@@ -1,0 +1,189 @@
+package mockserver
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Options configures a mock server. The zero value is a usable Glance-flavoured server on
+// a random loopback port with the built-in accounts.
+type Options struct {
+	Addr     string        // "" → "127.0.0.1:0"
+	DataDir  string        // "" → a temp dir created by Start and removed by Close
+	Flavor   string        // "" or "glance"; "rackspace" is reserved for later
+	Delay    time.Duration // delay of every asynchronous transition (saving → active); 0 = immediate
+	Regions  []string      // regions of the image endpoint in the catalog; nil → ["MOCK"]
+	Accounts []Account     // nil → DefaultAccounts()
+	// UnversionedImageEndpoint makes the catalog's image URL end in "/image" (as Glance's
+	// does) instead of "/image/v2" (as Rackspace's does).
+	UnversionedImageEndpoint bool
+	TokenTTL                 time.Duration                    // 0 → 24h
+	Now                      func() time.Time                 // clock; nil → time.Now
+	Logf                     func(format string, args ...any) // optional request log
+}
+
+// Server is a running mock. All methods are safe for concurrent use.
+type Server struct {
+	opts     Options
+	accounts []Account
+	regions  []string
+	now      func() time.Time
+	dataDir  string
+	ownDir   bool // dataDir was created by Start and is removed by Close
+
+	http    *http.Server
+	url     string
+	router  *router
+	life    lifecycle
+	done    chan struct{} // closed when Close starts, to end waits in handlers
+	closeMu sync.Mutex
+	closed  bool
+
+	faults faultTable
+	counts counterTable
+
+	// mu guards the API state below. It is never held while image data streams.
+	mu     sync.Mutex
+	delay  time.Duration
+	images map[string]*image
+	tokens map[string]*token
+}
+
+// Start listens on opts.Addr and serves until Close.
+func Start(opts Options) (*Server, error) {
+	switch opts.Flavor {
+	case "", "glance":
+	case "rackspace":
+		return nil, errors.New("mockserver: flavor \"rackspace\" is not implemented yet")
+	default:
+		return nil, fmt.Errorf("mockserver: unknown flavor %q (want \"glance\")", opts.Flavor)
+	}
+	s := &Server{
+		opts:     opts,
+		accounts: slices.Clone(opts.Accounts), // the caller may reuse its slices
+		regions:  slices.Clone(opts.Regions),
+		now:      opts.Now,
+		delay:    opts.Delay,
+		done:     make(chan struct{}),
+		images:   map[string]*image{},
+		tokens:   map[string]*token{},
+	}
+	if s.accounts == nil {
+		s.accounts = DefaultAccounts()
+	}
+	if len(s.regions) == 0 {
+		s.regions = []string{"MOCK"}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.opts.TokenTTL <= 0 {
+		s.opts.TokenTTL = 24 * time.Hour
+	}
+	if err := s.openDataDir(); err != nil {
+		return nil, err
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		s.removeDataDir()
+		return nil, fmt.Errorf("mockserver: listen: %w", err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.router = s.routes()
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(ln) }()
+	return s, nil
+}
+
+func (s *Server) openDataDir() error {
+	if s.opts.DataDir == "" {
+		dir, err := os.MkdirTemp("", "cloudimages-mock-")
+		if err != nil {
+			return fmt.Errorf("mockserver: data dir: %w", err)
+		}
+		s.dataDir, s.ownDir = dir, true
+	} else {
+		// Absolute, so DataPath stays valid whatever the working directory becomes.
+		dir, err := filepath.Abs(s.opts.DataDir)
+		if err != nil {
+			return fmt.Errorf("mockserver: data dir: %w", err)
+		}
+		s.dataDir = dir
+	}
+	if err := os.MkdirAll(s.imageDir(), 0o755); err != nil {
+		s.removeDataDir()
+		return fmt.Errorf("mockserver: data dir: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) imageDir() string { return filepath.Join(s.dataDir, "images") }
+
+func (s *Server) removeDataDir() {
+	if s.ownDir {
+		_ = os.RemoveAll(s.dataDir)
+	}
+}
+
+// Close stops the listener, waits for in-flight requests and pending transitions to end,
+// and removes the data dir if Start created it. Calling it twice is harmless.
+func (s *Server) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	err := s.http.Close()
+	s.life.shutdown()
+	s.removeDataDir()
+	return err
+}
+
+// URL is the server's root, "http://127.0.0.1:PORT".
+func (s *Server) URL() string { return s.url }
+
+// IdentityV2URL is the identity v2.0 endpoint (with trailing slash, as clients expect).
+func (s *Server) IdentityV2URL() string { return s.url + "/identity/v2.0/" }
+
+// IdentityV3URL is the identity v3 endpoint.
+func (s *Server) IdentityV3URL() string { return s.url + "/identity/v3/" }
+
+// ImageURL is the versioned image endpoint, what the catalog shows by default.
+func (s *Server) ImageURL() string { return s.url + "/image/v2" }
+
+// DataDir is where image data files live (under "images/").
+func (s *Server) DataDir() string { return s.dataDir }
+
+// catalogImageURL is the image URL the identity catalog advertises.
+func (s *Server) catalogImageURL() string {
+	if s.opts.UnversionedImageEndpoint {
+		return s.url + "/image"
+	}
+	return s.ImageURL()
+}
+
+// SetDelay changes the delay of asynchronous transitions started from now on.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.opts.Logf != nil {
+		s.opts.Logf(format, args...)
+	}
+}
