@@ -57,6 +57,7 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_DATA_DIR="$work/config/.terraform"
 export TF_IN_AUTOMATION=1
 export OS_AUTH_URL="http://$addr/identity/v2.0/" OS_USERNAME=producer OS_API_KEY=producer-key
+export TF_VAR_auth_url="$OS_AUTH_URL"
 tf() { terraform -chdir="$work/config" "$@"; }
 
 echo "==> terraform init"
@@ -71,6 +72,7 @@ if command -v md5sum >/dev/null; then
   [ "$(tf output -raw md5)" = "$local_md5" ] || { echo "demo: the server's md5 differs from the file's ($local_md5)" >&2; exit 1; }
   echo "the server's md5 equals the local file's: $local_md5"
 fi
+[ "$(tf output -raw consumer_sees_shared_image)" = "true" ] || { echo "demo: the consumer does not see the shared image" >&2; exit 1; }
 echo "==> terraform destroy"
 tf destroy -input=false -auto-approve -no-color
-echo "==> demo done: image created, uploaded, found, destroyed"
+echo "==> demo done: uploaded, imported, shared, accepted, exported, destroyed"

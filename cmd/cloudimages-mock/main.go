@@ -1,6 +1,8 @@
 // Command cloudimages-mock runs the mock Cloud Images API (internal/mockserver) standalone,
 // for trying the provider by hand (`make mock`). Settings come from the environment
-// (DESIGN.md "Standalone settings"); the flags -addr and -delay override it.
+// (DESIGN.md "Standalone settings"); the flags -addr and -delay override it. The producer's
+// object store starts with a sample VHD to import (images/sample.vhd) and an empty
+// container to export to (exports).
 package main
 
 import (
@@ -40,7 +42,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		complain(stderr, err)
 		return 2
 	}
-	if _, err := io.WriteString(stdout, banner(srv, opts)); err != nil {
+	seeded, err := seed(srv)
+	if err != nil {
+		complain(stderr, "seed:", err)
+		_ = srv.Close()
+		return 1
+	}
+	if _, err := io.WriteString(stdout, banner(srv, opts, seeded)); err != nil {
 		complain(stderr, err)
 	}
 
@@ -98,14 +106,17 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 }
 
 // banner tells a user where everything is and how to point clients at it.
-func banner(srv *mockserver.Server, opts mockserver.Options) string {
+func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) string {
 	var b strings.Builder
 	accounts := mockserver.DefaultAccounts()
 	fmt.Fprintf(&b, "Cloud Images mock listening on %s (flavor %s, delay %s)\n\n", srv.URL(), opts.Flavor, opts.Delay)
 	fmt.Fprintf(&b, "  identity v2.0  %s\n", srv.IdentityV2URL())
 	fmt.Fprintf(&b, "  identity v3    %s\n", srv.IdentityV3URL())
 	fmt.Fprintf(&b, "  image          %s\n", srv.ImageURL())
+	fmt.Fprintf(&b, "  object store   %s (producer; others: AUTH_<tenant id>)\n", srv.ObjectStoreURL(accounts[0].TenantID))
 	fmt.Fprintf(&b, "  data dir       %s\n\n", srv.DataDir())
+	fmt.Fprintf(&b, "Seeded for %s: %s.\n", accounts[0].Username, seeded)
+	fmt.Fprintf(&b, "  import it: POST %s/tasks {\"type\":\"import\",\"input\":{\"image_properties\":{\"name\":\"sample\"},\"import_from\":\"images/sample.vhd\"}}\n\n", srv.ImageURL())
 
 	const row = "  %-10s %-15s %-14s %-10s %s\n"
 	fmt.Fprintf(&b, row, "USER", "PASSWORD", "API KEY", "TENANT ID", "TENANT NAME")

@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -46,8 +49,8 @@ func TestOptions_Refusals(t *testing.T) {
 		!strings.Contains(stderr.String(), "TLS is not implemented yet") {
 		t.Errorf("MOCK_TLS=1: exit %d, %q", code, stderr.String())
 	}
-	if code := run(nil, env(map[string]string{"MOCK_FLAVOR": "rackspace", "MOCK_ADDR": "127.0.0.1:0"}), io.Discard, io.Discard); code != 2 {
-		t.Errorf("rackspace flavor: exit %d", code)
+	if code := run(nil, env(map[string]string{"MOCK_FLAVOR": "nova", "MOCK_ADDR": "127.0.0.1:0"}), io.Discard, io.Discard); code != 2 {
+		t.Errorf("unknown flavor: exit %d", code)
 	}
 	if code := run([]string{"extra"}, env(nil), io.Discard, io.Discard); code != 2 {
 		t.Errorf("extra argument: exit %d", code)
@@ -75,7 +78,8 @@ func (b *syncBuffer) String() string {
 func TestRun_BannerAndCleanStop(t *testing.T) {
 	var out syncBuffer
 	done := make(chan int)
-	go func() { done <- run(nil, env(map[string]string{"MOCK_ADDR": "127.0.0.1:0"}), &out, io.Discard) }()
+	vars := map[string]string{"MOCK_ADDR": "127.0.0.1:0", "MOCK_FLAVOR": "rackspace", "MOCK_DELAY": "0s"}
+	go func() { done <- run(nil, env(vars), &out, io.Discard) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "Press Ctrl-C") {
 		if time.Now().After(deadline) {
@@ -85,7 +89,8 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	}
 	banner := out.String()
 	for _, want := range []string{"/identity/v2.0/", "/identity/v3/", "/image/v2", "producer-key", "consumer-pass",
-		"export OS_AUTH_URL=http://127.0.0.1:", "export OS_USERNAME=producer"} {
+		"export OS_AUTH_URL=http://127.0.0.1:", "export OS_USERNAME=producer", "flavor rackspace",
+		"/object/v1/AUTH_100001", "images/sample.vhd", "exports"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
@@ -94,6 +99,7 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	if dir == nil {
 		t.Fatalf("no data dir in banner:\n%s", banner)
 	}
+	checkSeed(t, regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(banner)[1])
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -107,5 +113,43 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	}
 	if _, err := os.Stat(dir[1]); !os.IsNotExist(err) {
 		t.Errorf("temp data dir %s left behind: %v", dir[1], err)
+	}
+}
+
+// checkSeed finds the sample VHD in the producer's object store and imports it.
+func checkSeed(t *testing.T, root string) {
+	t.Helper()
+	call := func(method, path, token, body string) (*http.Response, map[string]any) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(context.Background(), method, root+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Auth-Token", token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var doc map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&doc)
+		return resp, doc
+	}
+	_, doc := call("POST", "/identity/v2.0/tokens", "",
+		`{"auth":{"passwordCredentials":{"username":"producer","password":"producer-pass"}}}`)
+	token := doc["access"].(map[string]any)["token"].(map[string]any)["id"].(string)
+	resp, _ := call("HEAD", "/object/v1/AUTH_100001/images/sample.vhd", token, "")
+	if resp.StatusCode != http.StatusOK || resp.ContentLength != 1<<20+512 {
+		t.Errorf("sample: %d, %d bytes", resp.StatusCode, resp.ContentLength)
+	}
+	if resp, _ := call("HEAD", "/object/v1/AUTH_100001/exports", token, ""); resp.StatusCode != http.StatusNoContent ||
+		resp.Header.Get("X-Container-Object-Count") != "0" {
+		t.Errorf("exports: %d %v", resp.StatusCode, resp.Header)
+	}
+	_, task := call("POST", "/image/v2/tasks", token,
+		`{"type":"import","input":{"image_properties":{"name":"sample"},"import_from":"images/sample.vhd"}}`)
+	_, task = call("GET", "/image/v2/tasks/"+task["id"].(string), token, "")
+	if task["status"] != "success" {
+		t.Errorf("import of the sample: %v", task)
 	}
 }

@@ -19,9 +19,14 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/provider"
 )
 
-// ProviderFactories serves the provider in-process to terraform.
+// ProviderFactories serves the provider in-process to terraform, twice:
+// as "cloudimages" and as "consumer". Terraform sends every configuration of
+// one in-process provider to the same server, where the last configure wins;
+// a second server gives the consumer's credentials a provider of their own,
+// as two plugin processes would outside tests (see ProducerAndConsumer).
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"cloudimages": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"consumer":    providerserver.NewProtocol6WithError(provider.New("test")()),
 }
 
 // Producer and Consumer are the mock's built-in accounts.
@@ -119,4 +124,20 @@ func NoImagesLeft(srv *mockserver.Server, tenantID string) func(*terraform.State
 		}
 		return nil
 	}
+}
+
+// ProducerAndConsumer configures both sides of image sharing in one
+// configuration: cloudimages.producer authenticates as the producer, and the
+// provider named consumer (the same provider, served separately; see
+// ProviderFactories) as the consumer. Resources pick a side with
+// provider = cloudimages.producer or provider = consumer.
+func ProducerAndConsumer(srv *mockserver.Server) string {
+	consumer := strings.Replace(ProviderConfig(srv, Consumer), `provider "cloudimages"`, `provider "consumer"`, 1)
+	return `terraform {
+  required_providers {
+    cloudimages = { source = "hashicorp/cloudimages" }
+    consumer    = { source = "hashicorp/consumer" }
+  }
+}
+` + ProviderConfig(srv, Producer, `  alias = "producer"`) + consumer
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 )
 
 // imageData is one image as both image data sources show it.
@@ -59,21 +60,21 @@ func imageDataFrom(ctx context.Context, img *client.Image) (imageData, diag.Diag
 		Status:          types.StringValue(img.Status),
 		Visibility:      types.StringValue(img.Visibility),
 		Owner:           types.StringValue(img.Owner),
-		DiskFormat:      optionalString(img.DiskFormat),
-		ContainerFormat: optionalString(img.ContainerFormat),
+		DiskFormat:      tfvalue.String(img.DiskFormat),
+		ContainerFormat: tfvalue.String(img.ContainerFormat),
 		Protected:       types.BoolValue(img.Protected),
 		Hidden:          types.BoolValue(img.Hidden),
 		MinDisk:         types.Int64Value(img.MinDisk),
 		MinRAM:          types.Int64Value(img.MinRAM),
-		Size:            optionalInt64(img.Size),
-		VirtualSize:     optionalInt64(img.VirtualSize),
-		Checksum:        optionalString(img.Checksum),
-		OSHashAlgo:      optionalString(img.OSHashAlgo),
-		OSHashValue:     optionalString(img.OSHashValue),
+		Size:            tfvalue.Int64(img.Size),
+		VirtualSize:     tfvalue.Int64(img.VirtualSize),
+		Checksum:        tfvalue.String(img.Checksum),
+		OSHashAlgo:      tfvalue.String(img.OSHashAlgo),
+		OSHashValue:     tfvalue.String(img.OSHashValue),
 		Tags:            tags,
 		Properties:      properties,
-		CreatedAt:       timestamp(img.CreatedAt),
-		UpdatedAt:       timestamp(img.UpdatedAt),
+		CreatedAt:       tfvalue.Time(img.CreatedAt),
+		UpdatedAt:       tfvalue.Time(img.UpdatedAt),
 		FileURL:         types.StringValue(img.File),
 	}, diags
 }
@@ -125,6 +126,8 @@ type filters struct {
 	Properties types.Map    `tfsdk:"properties"`
 	SizeMin    types.Int64  `tfsdk:"size_min"`
 	SizeMax    types.Int64  `tfsdk:"size_max"`
+	// MemberStatus finds images shared with the caller by the status of the share.
+	MemberStatus types.String `tfsdk:"member_status"`
 }
 
 // search lists the images matching f: the API filters what it can, the
@@ -132,14 +135,15 @@ type filters struct {
 func search(ctx context.Context, c *client.Client, f filters) ([]client.Image, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	in := client.ListImagesInput{
-		Name:       f.Name.ValueString(),
-		Visibility: f.Visibility.ValueString(),
-		Owner:      f.Owner.ValueString(),
-		Status:     f.Status.ValueString(),
-		SizeMin:    f.SizeMin.ValueInt64Pointer(),
-		SizeMax:    f.SizeMax.ValueInt64Pointer(),
-		SortKey:    "created_at",
-		SortDir:    "desc",
+		Name:         f.Name.ValueString(),
+		Visibility:   f.Visibility.ValueString(),
+		Owner:        f.Owner.ValueString(),
+		Status:       f.Status.ValueString(),
+		SizeMin:      f.SizeMin.ValueInt64Pointer(),
+		SizeMax:      f.SizeMax.ValueInt64Pointer(),
+		MemberStatus: f.MemberStatus.ValueString(),
+		SortKey:      "created_at",
+		SortDir:      "desc",
 	}
 	if !f.Tags.IsNull() && !f.Tags.IsUnknown() {
 		diags.Append(f.Tags.ElementsAs(ctx, &in.Tags, false)...)
@@ -192,6 +196,7 @@ func (f filters) describe() string {
 	add("properties", f.Properties)
 	add("size_min", f.SizeMin)
 	add("size_max", f.SizeMax)
+	add("member_status", f.MemberStatus)
 	if len(parts) == 0 {
 		return "no filters"
 	}
@@ -241,6 +246,13 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 		"properties": schema.MapAttribute{
 			ElementType: types.StringType, Optional: true, Computed: alsoOutput,
 			MarkdownDescription: shown("Only images whose custom properties have these exact values."),
+		},
+		"member_status": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Images shared with this tenant are listed by the status of the share: one of " +
+				quoted(memberStatusFilters) + ". Unset, only accepted shares are listed (the API's default); " +
+				"`visibility = \"shared\"` with `member_status = \"pending\"` finds what others offered and this tenant has not accepted yet.",
+			Validators: []validator.String{stringvalidator.OneOf(memberStatusFilters...)},
 		},
 		"size_min": schema.Int64Attribute{
 			Optional: true, MarkdownDescription: "Only images of at least this size, in bytes.",

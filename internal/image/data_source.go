@@ -34,10 +34,11 @@ type imageDataSource struct {
 
 type dataSourceModel struct {
 	imageData
-	NameRegex  types.String `tfsdk:"name_regex"`
-	SizeMin    types.Int64  `tfsdk:"size_min"`
-	SizeMax    types.Int64  `tfsdk:"size_max"`
-	MostRecent types.Bool   `tfsdk:"most_recent"`
+	NameRegex    types.String `tfsdk:"name_regex"`
+	SizeMin      types.Int64  `tfsdk:"size_min"`
+	SizeMax      types.Int64  `tfsdk:"size_max"`
+	MostRecent   types.Bool   `tfsdk:"most_recent"`
+	MemberStatus types.String `tfsdk:"member_status"`
 }
 
 func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -67,7 +68,7 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	filters := []string{"name", "name_regex", "visibility", "owner", "status", "tags", "properties", "size_min", "size_max", "most_recent"}
+	filters := []string{"name", "name_regex", "visibility", "owner", "status", "tags", "properties", "size_min", "size_max", "most_recent", "member_status"}
 	var out []datasource.ConfigValidator
 	for _, f := range filters {
 		out = append(out, datasourcevalidator.Conflicting(path.MatchRoot("id"), path.MatchRoot(f)))
@@ -117,7 +118,7 @@ func (d *imageDataSource) find(ctx context.Context, cfg dataSourceModel, resp *d
 	}
 	f := filters{
 		Name: cfg.Name, NameRegex: cfg.NameRegex, Visibility: cfg.Visibility, Owner: cfg.Owner, Status: cfg.Status,
-		Tags: cfg.Tags, Properties: cfg.Properties, SizeMin: cfg.SizeMin, SizeMax: cfg.SizeMax,
+		Tags: cfg.Tags, Properties: cfg.Properties, SizeMin: cfg.SizeMin, SizeMax: cfg.SizeMax, MemberStatus: cfg.MemberStatus,
 	}
 	images, diags := search(ctx, d.client, f)
 	resp.Diagnostics.Append(diags...)

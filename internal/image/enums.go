@@ -9,6 +9,8 @@ var (
 	containerFormats = []string{"ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"}
 	visibilities     = []string{"private", "shared", "community", "public"}
 	statuses         = []string{"queued", "saving", "uploading", "importing", "active", "killed", "deleted", "pending_delete", "deactivated"}
+	// memberStatusFilters are the statuses of a share, and "all".
+	memberStatusFilters = []string{"pending", "accepted", "rejected", "all"}
 	// visibilityFilters adds the list filter's "all" to the visibilities.
 	visibilityFilters = append(append([]string{}, visibilities...), "all")
 )

@@ -2,7 +2,6 @@ package image
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -10,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 )
 
 // resourceModel is the state of a cloudimages_image.
@@ -17,6 +17,8 @@ type resourceModel struct {
 	ID              types.String   `tfsdk:"id"`
 	Name            types.String   `tfsdk:"name"`
 	File            types.String   `tfsdk:"file"`
+	ImportFrom      types.String   `tfsdk:"import_from"`
+	ImportFormat    types.String   `tfsdk:"import_from_format"`
 	DiskFormat      types.String   `tfsdk:"disk_format"`
 	ContainerFormat types.String   `tfsdk:"container_format"`
 	Visibility      types.String   `tfsdk:"visibility"`
@@ -48,22 +50,22 @@ func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(img.ID)
 	m.Name = types.StringValue(img.Name)
-	m.DiskFormat = optionalString(img.DiskFormat)
-	m.ContainerFormat = optionalString(img.ContainerFormat)
+	m.DiskFormat = tfvalue.String(img.DiskFormat)
+	m.ContainerFormat = tfvalue.String(img.ContainerFormat)
 	m.Visibility = types.StringValue(img.Visibility)
 	m.Protected = types.BoolValue(img.Protected)
 	m.Hidden = types.BoolValue(img.Hidden)
 	m.MinDisk = types.Int64Value(img.MinDisk)
 	m.MinRAM = types.Int64Value(img.MinRAM)
 	m.Status = types.StringValue(img.Status)
-	m.Checksum = optionalString(img.Checksum)
-	m.OSHashAlgo = optionalString(img.OSHashAlgo)
-	m.OSHashValue = optionalString(img.OSHashValue)
-	m.Size = optionalInt64(img.Size)
-	m.VirtualSize = optionalInt64(img.VirtualSize)
+	m.Checksum = tfvalue.String(img.Checksum)
+	m.OSHashAlgo = tfvalue.String(img.OSHashAlgo)
+	m.OSHashValue = tfvalue.String(img.OSHashValue)
+	m.Size = tfvalue.Int64(img.Size)
+	m.VirtualSize = tfvalue.Int64(img.VirtualSize)
 	m.Owner = types.StringValue(img.Owner)
-	m.CreatedAt = timestamp(img.CreatedAt)
-	m.UpdatedAt = timestamp(img.UpdatedAt)
+	m.CreatedAt = tfvalue.Time(img.CreatedAt)
+	m.UpdatedAt = tfvalue.Time(img.UpdatedAt)
 	m.FileURL = types.StringValue(img.File)
 
 	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
@@ -92,27 +94,6 @@ func managedProperties(managed types.Map, server map[string]string) (types.Map, 
 		}
 	}
 	return types.MapValue(types.StringType, out)
-}
-
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func optionalInt64(v *int64) types.Int64 {
-	if v == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(*v)
-}
-
-func timestamp(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
 
 func nonNil(s []string) []string {

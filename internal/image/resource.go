@@ -3,6 +3,7 @@ package image
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -86,17 +87,50 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"is created without data and stays `queued`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"import_from": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Create the image with an import task instead: the object `container/object` in this " +
+					"tenant's object store (Cloud Files) becomes the image's data. The provider waits for the task, then for " +
+					"the image to be `active`, then applies this resource's metadata to it. Conflicts with `file`; the " +
+					"formats then come from the import. Changing it replaces the image. This is how images are made on " +
+					"Rackspace, which does not take direct uploads.",
+				Validators: []validator.String{
+					validate.ObjectPath(),
+					stringvalidator.ConflictsWith(path.MatchRoot("file")),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"import_from_format": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Disk format of the `import_from` object: one of " + quoted(diskFormats) +
+					". Default: the service's (`vhd` on Rackspace). Changing it replaces the image.",
+				Validators: []validator.String{
+					stringvalidator.OneOf(diskFormats...),
+					stringvalidator.AlsoRequires(path.MatchRoot("import_from")),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
 			"disk_format": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Format of the disk: one of " + quoted(diskFormats) + ". Changing it replaces the image.",
-				Validators:          []validator.String{stringvalidator.OneOf(diskFormats...)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Format of the disk: one of " + quoted(diskFormats) + ". Required with `file`; " +
+					"set by the service with `import_from`. Changing it replaces the image.",
+				Validators: []validator.String{
+					stringvalidator.OneOf(diskFormats...),
+					stringvalidator.ConflictsWith(path.MatchRoot("import_from")),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"container_format": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Format of the container: one of " + quoted(containerFormats) + ". Changing it replaces the image.",
-				Validators:          []validator.String{stringvalidator.OneOf(containerFormats...)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Format of the container: one of " + quoted(containerFormats) + ". Required with `file`; " +
+					"set by the service with `import_from`. Changing it replaces the image.",
+				Validators: []validator.String{
+					stringvalidator.OneOf(containerFormats...),
+					stringvalidator.ConflictsWith(path.MatchRoot("import_from")),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"visibility": schema.StringAttribute{
 				Optional: true,
@@ -260,9 +294,18 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !plan.ImportFrom.IsNull() {
+		r.createByImport(ctx, plan, resp)
+		return
+	}
 	img, err := r.client.CreateImage(ctx, in)
 	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("create image %q", plan.Name.ValueString()), err, "")
+		hint := ""
+		if code := client.StatusCode(err); code == http.StatusMethodNotAllowed || code == http.StatusNotFound {
+			hint = "This endpoint does not create images directly (Rackspace Cloud Images makes images with import tasks): " +
+				"upload the data to the object store (Cloud Files) and set import_from = \"container/object\" instead of file."
+		}
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("create image %q", plan.Name.ValueString()), err, hint)
 		return
 	}
 	// Save the image at once: from here on a failure leaves a tainted
@@ -273,7 +316,7 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() || plan.File.IsNull() {
 		return
 	}
-	tainted := fmt.Sprintf("The image %s exists and is saved in the state as tainted: the next apply replaces it, and destroy deletes it.", img.ID)
+	tainted := taintedHint(img.ID)
 
 	file := plan.File.ValueString()
 	digest, err := r.client.UploadImageFile(ctx, img.ID, file)
@@ -301,6 +344,62 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if err == nil {
 		resp.Diagnostics.Append(storeDigest(ctx, resp.Private, recorded)...)
 	}
+}
+
+// createByImport makes the image with an import task, waits for it to be
+// active, then applies the rest of the plan's metadata in one patch.
+func (r *imageResource) createByImport(ctx context.Context, plan resourceModel, resp *resource.CreateResponse) {
+	name := plan.Name.ValueString()
+	t, err := r.client.CreateImportTask(ctx, client.ImportTaskInput{
+		ImageName: name, ImportFrom: plan.ImportFrom.ValueString(), ImportFromFormat: plan.ImportFormat.ValueString(),
+	})
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("start the import of image %q", name), err, "")
+		return
+	}
+	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": plan.ImportFrom.ValueString()})
+	t, err = r.client.WaitForTask(ctx, t.ID)
+	if err != nil {
+		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("import_from"), fmt.Sprintf("import image %q", name), err, "")
+		return
+	}
+	id := t.ResultString("image_id")
+	if id == "" {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot import image %q", name),
+			fmt.Sprintf("The import task %s succeeded without naming the image it created.", t.ID))
+		return
+	}
+	// The image exists from here on: save it first, so that a failure
+	// below leaves a tainted resource and never an orphan.
+	state := plan
+	state.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	img, err := r.client.WaitForImage(ctx, id, "active")
+	if img != nil {
+		resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("wait for imported image %s to become active", id), err, taintedHint(id))
+		return
+	}
+	ops, diags := patchOps(ctx, state, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	img, err = r.client.UpdateImage(ctx, id, ops)
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("apply the metadata to imported image %s", id), err, taintedHint(id))
+		return
+	}
+	state.Properties = plan.Properties
+	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func taintedHint(id string) string {
+	return fmt.Sprintf("The image %s exists and is saved in the state as tainted: the next apply replaces it, and destroy deletes it.", id)
 }
 
 // refresh saves the image's latest status after a failed step, so that the

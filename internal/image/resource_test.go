@@ -369,6 +369,12 @@ func TestAccImage_invalidArguments(t *testing.T) {
 		"rackspace property":  {`name = "x"` + "\n" + `properties = { "com.rackspace__1__x" = "1" }`, []string{"com.rackspace are set by Rackspace"}},
 		"base attribute":      {`name = "x"` + "\n" + `properties = { status = "active" }`, []string{"attribute of the image"}},
 		"empty name":          {`name = ""`, []string{"name", "length must be between 1 and 255"}},
+		"file and import_from": {fmt.Sprintf("name = \"x\"\nfile = %q\ndisk_format = \"raw\"\ncontainer_format = \"bare\"\nimport_from = \"c/o\"", file.Path),
+			[]string{"Invalid Attribute Combination", "file"}},
+		"import_from and format": {`name = "x"` + "\n" + `import_from = "c/o"` + "\n" + `disk_format = "vhd"`,
+			[]string{"Invalid Attribute Combination", "import_from"}},
+		"format without import_from": {`name = "x"` + "\n" + `import_from_format = "vhd"`, []string{"Invalid Attribute Combination", "import_from"}},
+		"import_from path":           {`name = "x"` + "\n" + `import_from = "nocontainer"`, []string{"Invalid object path"}},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {

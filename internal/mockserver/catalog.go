@@ -8,41 +8,46 @@ const v2TimeLayout = "2006-01-02T15:04:05.000Z"
 // v3 timestamps carry microseconds, as Keystone's do.
 const v3TimeLayout = "2006-01-02T15:04:05.000000Z"
 
-// v2Catalog is the serviceCatalog of a v2.0 access document: Keystone itself and the image
-// service, one endpoint per region (Rackspace style: publicURL plus tenantId).
+// v2Catalog is the serviceCatalog of a v2.0 access document: Keystone itself, the image
+// service and the object store, one endpoint per region (Rackspace style: publicURL plus
+// tenantId).
 func (s *Server) v2Catalog(who principal) []map[string]any {
-	var images []map[string]any
-	for _, region := range s.regions {
-		images = append(images, map[string]any{
-			"region": region, "tenantId": who.TenantID,
-			"publicURL": s.catalogImageURL(), "internalURL": s.catalogImageURL(),
-		})
+	endpoints := func(url string) []map[string]any {
+		var eps []map[string]any
+		for _, region := range s.regions {
+			eps = append(eps, map[string]any{
+				"region": region, "tenantId": who.TenantID, "publicURL": url, "internalURL": url,
+			})
+		}
+		return eps
 	}
 	return []map[string]any{
 		{"name": "keystone", "type": "identity", "endpoints": []map[string]any{{
 			"region": s.regions[0], "publicURL": s.url + "/identity/v2.0",
 		}}},
-		{"name": "cloudImages", "type": "image", "endpoints": images},
+		{"name": "cloudImages", "type": "image", "endpoints": endpoints(s.catalogImageURL())},
+		{"name": "cloudFiles", "type": "object-store", "endpoints": endpoints(s.ObjectStoreURL(who.TenantID))},
 	}
 }
 
 // v3Catalog is the catalog of a v3 token: every endpoint under the three interfaces.
-func (s *Server) v3Catalog() []map[string]any {
-	entry := func(name, typ string, url func(region string) string) map[string]any {
+func (s *Server) v3Catalog(who principal) []map[string]any {
+	entry := func(name, typ, url string) map[string]any {
 		var eps []map[string]any
 		for _, region := range s.regions {
 			for _, iface := range []string{"public", "internal", "admin"} {
 				eps = append(eps, map[string]any{
 					"id": stableID(typ + "/" + region + "/" + iface), "interface": iface,
-					"region": region, "region_id": region, "url": url(region),
+					"region": region, "region_id": region, "url": url,
 				})
 			}
 		}
 		return map[string]any{"id": stableID(typ), "name": name, "type": typ, "endpoints": eps}
 	}
 	return []map[string]any{
-		entry("keystone", "identity", func(string) string { return s.url + "/identity" }),
-		entry("glance", "image", func(string) string { return s.catalogImageURL() }),
+		entry("keystone", "identity", s.url+"/identity"),
+		entry("glance", "image", s.catalogImageURL()),
+		entry("cloudFiles", "object-store", s.ObjectStoreURL(who.TenantID)),
 	}
 }
 
@@ -84,7 +89,7 @@ func (s *Server) v3Token(t *token) map[string]any {
 			{"id": stableID("role:member"), "name": "member"},
 			{"id": stableID("role:reader"), "name": "reader"},
 		},
-		"catalog": s.v3Catalog(),
+		"catalog": s.v3Catalog(t.who),
 	}}
 }
 

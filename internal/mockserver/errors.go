@@ -28,6 +28,7 @@ const (
 	glanceErrors   errStyle = iota // webob, format chosen by Accept (REFERENCE §4.1)
 	keystoneErrors                 // {"error":{"code","title","message"}}
 	raxErrors                      // Rackspace identity: {"unauthorized":{"code","message"}}
+	swiftErrors                    // Swift (Cloud Files): a one-line HTML page
 )
 
 func (s errStyle) write(w http.ResponseWriter, r *http.Request, e *apiError) {
@@ -36,6 +37,8 @@ func (s errStyle) write(w http.ResponseWriter, r *http.Request, e *apiError) {
 		keystoneError(w, e.Status, e.Message)
 	case raxErrors:
 		raxError(w, e.Status, e.Message)
+	case swiftErrors:
+		swiftError(w, e.Status, e.Message)
 	default:
 		glanceError(w, r, e.Status, e.Message)
 	}
@@ -181,6 +184,15 @@ func raxError(w http.ResponseWriter, status int, msg string) {
 		name = "identityFault"
 	}
 	writeJSON(w, status, map[string]any{name: map[string]any{"code": status, "message": msg}})
+}
+
+// swiftError is the page Swift's proxy answers errors with.
+func swiftError(w http.ResponseWriter, status int, msg string) {
+	body := "<html><h1>" + http.StatusText(status) + "</h1><p>" + html.EscapeString(msg) + "</p></html>"
+	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
 }
 
 // webobExplanations are webob's default explanations, used for injected faults.

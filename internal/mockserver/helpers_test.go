@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,26 +33,9 @@ func startServer(t *testing.T, opts Options) *Server {
 	return s
 }
 
-// fakeClock is a clock the test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+// newClock is the fake clock tests start from.
+func newClock() *FakeClock {
+	return NewFakeClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 }
 
 type response struct {
@@ -178,8 +160,13 @@ func activeImage(t *testing.T, s *Server, body map[string]any, data string) stri
 // against the versioned endpoint, with ResourceBase fixed as REFERENCE §5.1 prescribes.
 func imageClient(t *testing.T, s *Server) *gophercloud.ServiceClient {
 	t.Helper()
+	return imageClientFor(s, producer)
+}
+
+// imageClientFor is imageClient for any tenant.
+func imageClientFor(s *Server, tenant string) *gophercloud.ServiceClient {
 	pc := &gophercloud.ProviderClient{}
-	pc.SetToken(s.IssueToken(producer))
+	pc.SetToken(s.IssueToken(tenant))
 	base := s.ImageURL() + "/"
 	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base, Type: "image"}
 }

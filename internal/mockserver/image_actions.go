@@ -31,3 +31,17 @@ func (s *Server) imageAction(w http.ResponseWriter, r *http.Request, c *call, ac
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// refuseAction is deactivate or reactivate on Rackspace, where only its admins may: a user
+// who can see the image gets 403.
+func (s *Server) refuseAction(action string) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *call) {
+		s.mu.Lock()
+		_, err := s.visibleImage(c.params["image_id"], c.who.TenantID)
+		s.mu.Unlock()
+		if err == nil {
+			err = errorf(http.StatusForbidden, "You are not authorized to complete %s action.", action)
+		}
+		glanceErrors.write(w, r, err)
+	}
+}

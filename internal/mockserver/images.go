@@ -50,7 +50,7 @@ func (s *Server) newImage(r *http.Request, tenant string) (*image, *apiError) {
 	}
 	now := s.now()
 	img := &image{ImageRecord: ImageRecord{
-		ID: newUUID(), Status: statusQueued, Visibility: "shared", Owner: tenant,
+		ID: newUUID(), Status: statusQueued, Visibility: s.defaultVisibility(), Owner: tenant,
 		Tags: []string{}, Properties: map[string]string{}, CreatedAt: now, UpdatedAt: now,
 	}}
 	for _, k := range keys {
@@ -109,7 +109,7 @@ func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request, c *call) {
 		err = errorf(http.StatusForbidden, "Image %s is protected and cannot be deleted.", id)
 	}
 	if err == nil {
-		delete(s.images, id)
+		s.forgetImage(id)
 	}
 	s.mu.Unlock()
 	if err != nil {

@@ -63,25 +63,25 @@ func (s *Server) listable(img *image, tenant string, q *listQuery) bool {
 	if img.Status == statusKilled || img.Hidden != q.hidden {
 		return false
 	}
-	own := img.Owner == tenant
-	switch img.Visibility {
-	case "private":
-		if !own {
+	vis := img.Visibility
+	switch {
+	case img.Owner == tenant, vis == "public":
+	case vis == "community":
+		if q.visibility == "" {
 			return false
 		}
-	case "community":
-		if !own && q.visibility == "" {
+	case s.sharable(img):
+		st := s.memberStatus(img, tenant)
+		if st == "" || (q.memberStatus != "all" && st != q.memberStatus) {
 			return false
 		}
-	case "shared":
-		if !own {
-			st := s.memberStatus(img, tenant)
-			if st == "" || (q.memberStatus != "all" && st != q.memberStatus) {
-				return false
-			}
-		}
+		// To a member every image it was given is "shared", as Icehouse's
+		// visibility=shared filter meant for Rackspace's shared private images.
+		vis = "shared"
+	default:
+		return false
 	}
-	return q.visibility == "" || q.visibility == "all" || img.Visibility == q.visibility
+	return q.visibility == "" || q.visibility == "all" || vis == q.visibility
 }
 
 func (q *listQuery) matches(img *image) bool {

@@ -37,7 +37,7 @@ func sameSet(got []string, want ...string) bool {
 }
 
 // seedFilterImages creates images whose attributes the filter tests select on.
-func seedFilterImages(t *testing.T, s *Server, clock *fakeClock) {
+func seedFilterImages(t *testing.T, s *Server, clock *FakeClock) {
 	t.Helper()
 	seed := []map[string]any{
 		{"name": "alpha", "tags": []string{"a", "b"}, "disk_format": "raw", "container_format": "bare", "os_distro": "ubuntu"},

@@ -14,7 +14,10 @@ type lifecycle struct {
 	timers map[*pendingTimer]struct{}
 }
 
-type pendingTimer struct{ t *time.Timer }
+type pendingTimer struct {
+	t      *time.Timer
+	cancel func() // run instead of fn when shutdown stops the timer; may be nil
+}
 
 // enter registers one unit of work; false once shutdown has begun.
 func (l *lifecycle) enter() bool {
@@ -30,17 +33,21 @@ func (l *lifecycle) enter() bool {
 func (l *lifecycle) leave() { l.wg.Done() }
 
 // after runs fn once d has passed, unless shutdown comes first.
-func (l *lifecycle) after(d time.Duration, fn func()) {
+func (l *lifecycle) after(d time.Duration, fn func()) { l.afterOr(d, fn, nil) }
+
+// afterOr is after with cancel run in fn's place when shutdown stops the timer, so work
+// half done can clean up. False (and nothing scheduled) once shutdown has begun.
+func (l *lifecycle) afterOr(d time.Duration, fn, cancel func()) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
-		return
+		return false
 	}
 	if l.timers == nil {
 		l.timers = map[*pendingTimer]struct{}{}
 	}
 	l.wg.Add(1)
-	p := &pendingTimer{}
+	p := &pendingTimer{cancel: cancel}
 	l.timers[p] = struct{}{}
 	p.t = time.AfterFunc(d, func() {
 		l.mu.Lock()
@@ -53,6 +60,7 @@ func (l *lifecycle) after(d time.Duration, fn func()) {
 		defer l.wg.Done()
 		fn()
 	})
+	return true
 }
 
 // shutdown refuses new work, cancels pending timers and waits for running work.
@@ -62,6 +70,9 @@ func (l *lifecycle) shutdown() {
 	for p := range l.timers {
 		p.t.Stop()
 		delete(l.timers, p)
+		if p.cancel != nil {
+			p.cancel()
+		}
 		l.wg.Done()
 	}
 	l.mu.Unlock()

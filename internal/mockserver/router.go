@@ -15,10 +15,12 @@ type call struct {
 type handler func(w http.ResponseWriter, r *http.Request, c *call)
 
 // route is one URL template with its handlers by method. The template is also the key of
-// the request counters ("GET /image/v2/images/{image_id}").
+// the request counters ("GET /image/v2/images/{image_id}"). A last segment "{name...}"
+// takes the rest of the path, slashes included (Swift object names).
 type route struct {
 	template string
 	segs     []string
+	greedy   bool
 	style    errStyle
 	auth     bool // X-Auth-Token required (checked before the method, as keystonemiddleware does)
 	methods  map[string]handler
@@ -27,8 +29,9 @@ type route struct {
 type router struct{ routes []*route }
 
 func (rt *router) add(style errStyle, auth bool, template string, methods map[string]handler) {
+	segs := strings.Split(template, "/")
 	rt.routes = append(rt.routes, &route{
-		template: template, segs: strings.Split(template, "/"),
+		template: template, segs: segs, greedy: strings.HasSuffix(segs[len(segs)-1], "...}"),
 		style: style, auth: auth, methods: methods,
 	})
 }
@@ -39,12 +42,16 @@ func (rt *router) match(escapedPath string) (*route, map[string]string) {
 	segs := strings.Split(escapedPath, "/")
 next:
 	for _, r := range rt.routes {
-		if len(r.segs) != len(segs) {
+		if len(r.segs) != len(segs) && (!r.greedy || len(segs) < len(r.segs)) {
 			continue
 		}
 		var params map[string]string
 		for i, t := range r.segs {
-			seg, err := url.PathUnescape(segs[i])
+			raw := segs[i]
+			if r.greedy && i == len(r.segs)-1 {
+				raw = strings.Join(segs[i:], "/")
+			}
+			seg, err := url.PathUnescape(raw)
 			if err != nil {
 				continue next
 			}
@@ -55,7 +62,7 @@ next:
 				if params == nil {
 					params = map[string]string{}
 				}
-				params[t[1:len(t)-1]] = seg
+				params[strings.TrimSuffix(t[1:len(t)-1], "...")] = seg
 			} else if t != seg {
 				continue next
 			}
@@ -83,6 +90,8 @@ func styleFor(path string) errStyle {
 		return raxErrors
 	case strings.HasPrefix(path, "/identity"):
 		return keystoneErrors
+	case strings.HasPrefix(path, "/object"):
+		return swiftErrors
 	}
 	return glanceErrors
 }
@@ -109,7 +118,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &call{params: params}
 	// Unknown paths under the API still need a token: keystonemiddleware runs before routing.
-	if (rt != nil && rt.auth) || (rt == nil && strings.HasPrefix(r.URL.Path, "/image/v2/")) {
+	if (rt != nil && rt.auth) || (rt == nil && needsToken(r.URL.Path)) {
 		who, ok := s.authenticate(r)
 		if !ok {
 			s.unauthorized(rec)
@@ -123,9 +132,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h, ok := rt.methods[r.Method]
 	if !ok {
-		if style == glanceErrors {
+		switch style {
+		case glanceErrors:
 			methodNotAllowed(rec, r, rt.allow())
-		} else {
+		case swiftErrors:
+			rec.Header().Set("Allow", rt.allow())
+			style.write(rec, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for this resource."))
+		default:
 			rec.Header().Set("Allow", rt.allow())
 			style.write(rec, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for the requested URL."))
 		}
@@ -136,6 +149,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h(rec, r, c)
+}
+
+// needsToken: the APIs sit behind keystonemiddleware, which runs before any routing.
+func needsToken(path string) bool {
+	return strings.HasPrefix(path, "/image/v2/") || strings.HasPrefix(path, "/object/v1/")
 }
 
 // unauthorized is keystonemiddleware's 401 (REFERENCE §4.1).

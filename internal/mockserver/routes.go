@@ -1,7 +1,7 @@
 package mockserver
 
-// routes is the URL layout of the one listener (DESIGN.md "The mock server"). Members,
-// tasks and the object store add their templates here.
+// routes is the URL layout of the one listener (DESIGN.md "The mock server"). The
+// Rackspace flavour leaves out what Rackspace does not offer its users.
 func (s *Server) routes() *router {
 	rt := &router{}
 	type m = map[string]handler
@@ -27,12 +27,36 @@ func (s *Server) routes() *router {
 
 	// The Images v2 API; every call needs a token.
 	api := func(template string, methods m) { rt.add(glanceErrors, true, "/image/v2"+template, methods) }
-	api("/images", m{"GET": s.listImages, "POST": s.createImage})
+	if s.rackspace() {
+		// Images come from import tasks only (405), there is no /file (404), and
+		// deactivation is for Rackspace's admins (403).
+		api("/images", m{"GET": s.listImages})
+		api("/images/{image_id}/actions/deactivate", m{"POST": s.refuseAction("deactivate")})
+		api("/images/{image_id}/actions/reactivate", m{"POST": s.refuseAction("reactivate")})
+	} else {
+		api("/images", m{"GET": s.listImages, "POST": s.createImage})
+		api("/images/{image_id}/file", m{"GET": s.downloadImage, "PUT": s.uploadImage})
+		api("/images/{image_id}/actions/deactivate", m{"POST": s.deactivateImage})
+		api("/images/{image_id}/actions/reactivate", m{"POST": s.reactivateImage})
+	}
 	api("/images/{image_id}", m{"GET": s.getImage, "PATCH": s.patchImage, "DELETE": s.deleteImage})
-	api("/images/{image_id}/file", m{"GET": s.downloadImage, "PUT": s.uploadImage})
 	api("/images/{image_id}/tags/{tag}", m{"PUT": s.putTag, "DELETE": s.deleteTag})
-	api("/images/{image_id}/actions/deactivate", m{"POST": s.deactivateImage})
-	api("/images/{image_id}/actions/reactivate", m{"POST": s.reactivateImage})
+	api("/images/{image_id}/members", m{"GET": s.listMembers, "POST": s.createMember})
+	api("/images/{image_id}/members/{member_id}", m{
+		"GET": s.getMember, "PUT": s.updateMember, "DELETE": s.deleteMember,
+	})
+	api("/tasks", m{"GET": s.listTasks, "POST": s.createTask})
+	api("/tasks/{task_id}", m{"GET": s.getTask, "DELETE": s.deleteTask})
 	api("/schemas/{schema}", m{"GET": s.getSchema})
+
+	// The object store (Swift), one account per tenant: "AUTH_<tenant id>".
+	obj := func(template string, methods m) { rt.add(swiftErrors, true, "/object/v1/{account}"+template, methods) }
+	account := m{"GET": s.getAccount, "HEAD": s.getAccount}
+	containerMethods := m{"GET": s.getContainer, "HEAD": s.getContainer, "PUT": s.putContainer, "DELETE": s.deleteContainer}
+	obj("", account)
+	obj("/", account)
+	obj("/{container}", containerMethods)
+	obj("/{container}/", containerMethods)
+	obj("/{container}/{object...}", m{"GET": s.getObject, "HEAD": s.getObject, "PUT": s.putObject, "DELETE": s.deleteObject})
 	return rt
 }

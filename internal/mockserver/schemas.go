@@ -57,6 +57,7 @@ func imageSchema() obj {
 	}
 }
 
+// memberSchema is Glance's member schema as served (its minimal form: no links).
 func memberSchema() obj {
 	return obj{
 		"name": "member",
@@ -64,40 +65,34 @@ func memberSchema() obj {
 			"created_at": str("Date and time of image member creation"),
 			"image_id":   obj{"type": "string", "description": "An identifier for the image", "pattern": uuidRe.String()},
 			"member_id":  str("An identifier for the image member (tenantId)"),
-			"schema":     readOnlyStr("An image member schema url"),
-			"status":     obj{"type": "string", "description": "The status of this image member", "enum": []string{"pending", "accepted", "rejected"}},
+			"status":     obj{"type": "string", "description": "The status of this image member", "enum": memberStatuses},
 			"updated_at": str("Date and time of last modification of image member"),
+			"schema":     obj{"type": "string"},
 		},
 	}
 }
 
-// taskProperties are a task's attributes; Rackspace's task types (import, export).
+// taskProperties are a task's attributes as Rackspace documents them (task types import
+// and export).
 func taskProperties() obj {
 	return obj{
 		"id":         obj{"type": "string", "description": "An identifier for the task", "pattern": uuidRe.String()},
-		"type":       obj{"type": "string", "description": "The type of task represented by this content", "enum": []string{"import", "export"}},
-		"status":     obj{"type": "string", "readOnly": true, "description": "The current status of this task", "enum": []string{"pending", "processing", "success", "failure"}},
-		"input":      obj{"type": []string{"null", "object"}, "description": "The parameters required by task, JSON blob"},
-		"result":     obj{"type": []string{"null", "object"}, "description": "The result of current task, JSON blob"},
+		"type":       obj{"type": "string", "description": "The type of task represented by this content", "enum": taskTypes},
+		"status":     obj{"type": "string", "description": "The current status of this task", "enum": taskStatuses},
+		"input":      obj{"type": "object", "description": "The parameters required by task, JSON blob"},
+		"result":     obj{"type": "object", "description": "The result of current task, JSON blob"},
 		"owner":      str("An identifier for the owner of this task"),
 		"message":    str("Human-readable informative message only included when appropriate (usually on failure)"),
-		"expires_at": obj{"type": []string{"null", "string"}, "description": "Datetime when this resource would be subject to removal"},
+		"expires_at": str("Datetime when this resource would be subject to removal"),
 		"created_at": str("Datetime when this resource was created"),
 		"updated_at": str("Datetime when this resource was updated"),
-		"self":       readOnlyStr("A task self url"),
-		"schema":     readOnlyStr("A task schema url"),
+		"self":       obj{"type": "string"},
+		"schema":     obj{"type": "string"},
 	}
 }
 
-func taskSchema(props obj) obj {
-	return obj{
-		"name":       "task",
-		"properties": props,
-		"links":      []obj{{"rel": "self", "href": "{self}"}, {"rel": "describedby", "href": "{schema}"}},
-	}
-}
-
-// collectionSchema wraps an item schema the way Glance's collection schemas do.
+// collectionSchema wraps an item schema the way Glance's collection schemas do; the paged
+// form (images) is the raw one with first/next, the others the minimal one Glance serves.
 func collectionSchema(name string, item obj, paged bool) obj {
 	props := obj{name: obj{"type": "array", "items": item}, "schema": obj{"type": "string"}}
 	links := []obj{{"rel": "describedby", "href": "{schema}"}}
@@ -109,13 +104,13 @@ func collectionSchema(name string, item obj, paged bool) obj {
 	return obj{"name": name, "properties": props, "links": links}
 }
 
-// taskStubSchema is a task as task lists show it: no input, result or message.
-func taskStubSchema() obj {
+// taskStubProperties are a task as task lists show it: no input, result or message.
+func taskStubProperties() obj {
 	props := taskProperties()
 	delete(props, "input")
 	delete(props, "result")
 	delete(props, "message")
-	return taskSchema(props)
+	return props
 }
 
 var schemas = map[string]func() obj{
@@ -123,8 +118,10 @@ var schemas = map[string]func() obj{
 	"images":  func() obj { return collectionSchema("images", imageSchema(), true) },
 	"member":  memberSchema,
 	"members": func() obj { return collectionSchema("members", memberSchema(), false) },
-	"task":    func() obj { return taskSchema(taskProperties()) },
-	"tasks":   func() obj { return collectionSchema("tasks", taskStubSchema(), true) },
+	"task":    func() obj { return obj{"name": "task", "properties": taskProperties()} },
+	"tasks": func() obj {
+		return collectionSchema("tasks", obj{"name": "task", "properties": taskStubProperties()}, false)
+	},
 }
 
 // getSchema is GET /v2/schemas/{name}.

@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,18 +14,25 @@ import (
 // Options configures a mock server. The zero value is a usable Glance-flavoured server on
 // a random loopback port with the built-in accounts.
 type Options struct {
-	Addr     string        // "" → "127.0.0.1:0"
-	DataDir  string        // "" → a temp dir created by Start and removed by Close
-	Flavor   string        // "" or "glance"; "rackspace" is reserved for later
-	Delay    time.Duration // delay of every asynchronous transition (saving → active); 0 = immediate
-	Regions  []string      // regions of the image endpoint in the catalog; nil → ["MOCK"]
-	Accounts []Account     // nil → DefaultAccounts()
+	Addr    string // "" → "127.0.0.1:0"
+	DataDir string // "" → a temp dir created by Start and removed by Close
+	// Flavor is "" or "glance" (OpenStack Glance v2: direct create and upload), or
+	// "rackspace" (as Rackspace runs it, REFERENCE §1.16: images only from import tasks,
+	// no data up- or download, no deactivation, sharing of private images).
+	Flavor string
+	// Delay is the wait before every asynchronous transition: an upload's saving → active,
+	// each step of a task. 0 = at once.
+	Delay    time.Duration
+	Regions  []string  // regions of the endpoints in the catalog; nil → ["MOCK"]
+	Accounts []Account // nil → DefaultAccounts()
 	// UnversionedImageEndpoint makes the catalog's image URL end in "/image" (as Glance's
 	// does) instead of "/image/v2" (as Rackspace's does).
 	UnversionedImageEndpoint bool
-	TokenTTL                 time.Duration                    // 0 → 24h
-	Now                      func() time.Time                 // clock; nil → time.Now
-	Logf                     func(format string, args ...any) // optional request log
+	TokenTTL                 time.Duration // 0 → 24h
+	// Now is the clock of timestamps and expiry (tokens, tasks); nil → time.Now. A
+	// FakeClock's Now lets tests move it.
+	Now  func() time.Time
+	Logf func(format string, args ...any) // optional request log
 }
 
 // Server is a running mock. All methods are safe for concurrent use.
@@ -50,20 +56,22 @@ type Server struct {
 	counts counterTable
 
 	// mu guards the API state below. It is never held while image data streams.
-	mu     sync.Mutex
-	delay  time.Duration
-	images map[string]*image
-	tokens map[string]*token
+	mu         sync.Mutex
+	delay      time.Duration
+	started    time.Time
+	images     map[string]*image
+	members    map[string][]*MemberRecord       // by image id, in the order they were added
+	containers map[string]map[string]*container // object store: by tenant, then name
+	tasks      map[string]*TaskRecord
+	tokens     map[string]*token
 }
 
 // Start listens on opts.Addr and serves until Close.
 func Start(opts Options) (*Server, error) {
 	switch opts.Flavor {
-	case "", "glance":
-	case "rackspace":
-		return nil, errors.New("mockserver: flavor \"rackspace\" is not implemented yet")
+	case "", "glance", "rackspace":
 	default:
-		return nil, fmt.Errorf("mockserver: unknown flavor %q (want \"glance\")", opts.Flavor)
+		return nil, fmt.Errorf("mockserver: unknown flavor %q (want \"glance\" or \"rackspace\")", opts.Flavor)
 	}
 	s := &Server{
 		opts:     opts,
@@ -73,7 +81,11 @@ func Start(opts Options) (*Server, error) {
 		delay:    opts.Delay,
 		done:     make(chan struct{}),
 		images:   map[string]*image{},
+		members:  map[string][]*MemberRecord{},
 		tokens:   map[string]*token{},
+
+		containers: map[string]map[string]*container{},
+		tasks:      map[string]*TaskRecord{},
 	}
 	if s.accounts == nil {
 		s.accounts = DefaultAccounts()
@@ -84,6 +96,7 @@ func Start(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.started = s.now()
 	if s.opts.TokenTTL <= 0 {
 		s.opts.TokenTTL = 24 * time.Hour
 	}
@@ -121,9 +134,11 @@ func (s *Server) openDataDir() error {
 		}
 		s.dataDir = dir
 	}
-	if err := os.MkdirAll(s.imageDir(), 0o755); err != nil {
-		s.removeDataDir()
-		return fmt.Errorf("mockserver: data dir: %w", err)
+	for _, dir := range []string{s.imageDir(), s.objectDir()} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			s.removeDataDir()
+			return fmt.Errorf("mockserver: data dir: %w", err)
+		}
 	}
 	return nil
 }
@@ -164,7 +179,7 @@ func (s *Server) IdentityV3URL() string { return s.url + "/identity/v3/" }
 // ImageURL is the versioned image endpoint, what the catalog shows by default.
 func (s *Server) ImageURL() string { return s.url + "/image/v2" }
 
-// DataDir is where image data files live (under "images/").
+// DataDir is where data files live: images under "images/", objects under "objects/".
 func (s *Server) DataDir() string { return s.dataDir }
 
 // catalogImageURL is the image URL the identity catalog advertises.
@@ -174,6 +189,18 @@ func (s *Server) catalogImageURL() string {
 	}
 	return s.ImageURL()
 }
+
+// defaultVisibility is what new images get: Glance's shared, or private on Rackspace,
+// whose Glance predates shared.
+func (s *Server) defaultVisibility() string {
+	if s.rackspace() {
+		return "private"
+	}
+	return "shared"
+}
+
+// rackspace tells whether the server follows Rackspace's deployment (Options.Flavor).
+func (s *Server) rackspace() bool { return s.opts.Flavor == "rackspace" }
 
 // SetDelay changes the delay of asynchronous transitions started from now on.
 func (s *Server) SetDelay(d time.Duration) {

@@ -14,11 +14,9 @@ import (
 
 func TestStart_Options(t *testing.T) {
 	t.Parallel()
-	for _, flavor := range []string{"rackspace", "nova"} {
-		if s, err := Start(Options{Flavor: flavor}); err == nil {
-			s.Close()
-			t.Errorf("flavor %q accepted", flavor)
-		}
+	if s, err := Start(Options{Flavor: "nova"}); err == nil {
+		s.Close()
+		t.Error("flavor nova accepted")
 	}
 	s := startServer(t, Options{Flavor: "glance"})
 	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || s.IdentityV2URL() != s.URL()+"/identity/v2.0/" ||
@@ -135,6 +133,21 @@ func TestSchemas(t *testing.T) {
 	disk := img["properties"].(map[string]any)["disk_format"].(map[string]any)["enum"].([]any)
 	if len(disk) != len(diskFormats)+1 || disk[0] != nil {
 		t.Errorf("disk_format enum %v", disk)
+	}
+	// Members and tasks are served in Glance's minimal form, with Rackspace's task types.
+	task := do(t, s, req{method: "GET", path: "/image/v2/schemas/task", token: tok}).object(t)
+	if types := task["properties"].(map[string]any)["type"].(map[string]any)["enum"].([]any); len(types) != 2 ||
+		types[0] != "import" || types[1] != "export" || task["links"] != nil {
+		t.Errorf("task schema %v", task)
+	}
+	tasksDoc := do(t, s, req{method: "GET", path: "/image/v2/schemas/tasks", token: tok}).object(t)
+	stub := tasksDoc["properties"].(map[string]any)["tasks"].(map[string]any)["items"].(map[string]any)["properties"].(map[string]any)
+	if _, ok := stub["input"]; ok || stub["expires_at"] == nil || len(tasksDoc["links"].([]any)) != 1 {
+		t.Errorf("tasks schema %v", tasksDoc)
+	}
+	member := do(t, s, req{method: "GET", path: "/image/v2/schemas/member", token: tok}).object(t)
+	if len(member) != 2 || len(member["properties"].(map[string]any)) != 6 {
+		t.Errorf("member schema %v", member)
 	}
 }
 

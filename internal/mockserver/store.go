@@ -117,13 +117,19 @@ func (s *Server) UpdateImage(id string, fn func(*ImageRecord)) error {
 func (s *Server) DeleteImage(id string) error {
 	s.mu.Lock()
 	img, ok := s.images[id]
-	delete(s.images, id)
+	s.forgetImage(id)
 	s.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("mockserver: no image %s", id)
 	}
 	removeData(img.DataPath)
 	return nil
+}
+
+// forgetImage removes an image and its members from the store. Callers hold s.mu.
+func (s *Server) forgetImage(id string) {
+	delete(s.images, id)
+	delete(s.members, id)
 }
 
 // removeData deletes an image's data file; called without s.mu held.
@@ -134,20 +140,14 @@ func removeData(path string) {
 }
 
 // canSee is Glance's visibility rule for a non-admin caller: own images, public and
-// community ones, and shared ones the caller is a member of (any member status).
+// community ones, and ones the caller is a member of (any member status).
 func (s *Server) canSee(img *image, tenant string) bool {
 	switch {
 	case img.Owner == tenant, img.Visibility == "public", img.Visibility == "community":
 		return true
-	case img.Visibility == "shared":
-		return s.memberStatus(img, tenant) != ""
 	}
-	return false
+	return s.memberStatus(img, tenant) != ""
 }
-
-// memberStatus is the caller's membership status on a shared image ("" when not a member).
-// Image members are not implemented yet, so nobody is a member.
-func (s *Server) memberStatus(_ *image, _ string) string { return "" }
 
 // visibleImage finds an image the caller can see; otherwise Glance's 404.
 func (s *Server) visibleImage(id, tenant string) (*image, *apiError) {

@@ -22,6 +22,8 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/image"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/member"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/task"
 )
 
 // Address is the provider's registry address.
@@ -180,6 +182,10 @@ func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.Config
 func (p *cloudImagesProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		image.NewResource,
+		member.NewMemberResource,
+		member.NewStatusResource,
+		task.NewImportTaskResource,
+		task.NewExportTaskResource,
 	}
 }
 
@@ -187,6 +193,8 @@ func (p *cloudImagesProvider) DataSources(context.Context) []func() datasource.D
 	return []func() datasource.DataSource{
 		image.NewDataSource,
 		image.NewListDataSource,
+		member.NewMembersDataSource,
+		task.NewDataSource,
 	}
 }
 

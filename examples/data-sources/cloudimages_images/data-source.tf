@@ -7,3 +7,9 @@ data "cloudimages_images" "debian" {
 output "debian_image_ids" {
   value = data.cloudimages_images.debian.ids
 }
+
+# What other tenants shared with this one and it has not accepted yet.
+data "cloudimages_images" "offered" {
+  visibility    = "shared"
+  member_status = "pending"
+}

@@ -18,3 +18,11 @@ resource "cloudimages_image" "debian" {
     create = "60m"
   }
 }
+
+# An image made by an import task from Cloud Files (the Rackspace way):
+# the metadata is applied once the import is done.
+resource "cloudimages_image" "imported" {
+  name        = "debian-13-imported"
+  import_from = "images/debian-13.vhd"
+  tags        = ["debian"]
+}

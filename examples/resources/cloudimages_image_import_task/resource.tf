@@ -1,0 +1,9 @@
+# Import a VHD from Cloud Files (container "images", object "debian-13.vhd").
+resource "cloudimages_image_import_task" "debian" {
+  image_name  = "debian-13"
+  import_from = "images/debian-13.vhd"
+}
+
+output "imported_image_id" {
+  value = cloudimages_image_import_task.debian.image_id
+}

@@ -1,0 +1,189 @@
+// Package member holds both sides of image sharing: the producer's
+// cloudimages_image_member, the consumer's cloudimages_image_member_status
+// and the cloudimages_image_members data source.
+package member
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*memberResource)(nil)
+	_ resource.ResourceWithImportState = (*memberResource)(nil)
+)
+
+// NewMemberResource is the constructor of cloudimages_image_member.
+func NewMemberResource() resource.Resource {
+	return &memberResource{}
+}
+
+type memberResource struct {
+	client *client.Client
+}
+
+type memberModel struct {
+	ID        types.String `tfsdk:"id"`
+	ImageID   types.String `tfsdk:"image_id"`
+	MemberID  types.String `tfsdk:"member_id"`
+	Status    types.String `tfsdk:"status"`
+	CreatedAt types.String `tfsdk:"created_at"`
+	UpdatedAt types.String `tfsdk:"updated_at"`
+}
+
+func (m *memberModel) setFromAPI(mem *client.Member) {
+	m.ID = types.StringValue(mem.ImageID + "/" + mem.MemberID)
+	m.ImageID = types.StringValue(mem.ImageID)
+	m.MemberID = types.StringValue(mem.MemberID)
+	m.Status = types.StringValue(mem.Status)
+	m.CreatedAt = tfvalue.Time(mem.CreatedAt)
+	m.UpdatedAt = tfvalue.Time(mem.UpdatedAt)
+}
+
+func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_member"
+}
+
+func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The producer's side of image sharing: shares an image with another tenant. Configure it " +
+			"with the image owner's credentials. The image must have `visibility = \"shared\"` (on Rackspace, " +
+			"`private` images can be shared too). The new member starts as `pending` until the consumer accepts it " +
+			"with `cloudimages_image_member_status`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "`image_id/member_id`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"image_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The image to share. Changing it replaces the member.",
+				Validators: []validator.String{validate.UUID()}, PlanModifiers: replace,
+			},
+			"member_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The tenant (project) id to share the image with. Changing it replaces the member.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)}, PlanModifiers: replace,
+			},
+			"status": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "Where the share stands, as the consumer set it: `pending`, `accepted` or `rejected`.",
+			},
+			"created_at": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "When the image was shared (RFC 3339).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
+		},
+	}
+}
+
+func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan memberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
+	mem, err := r.client.AddMember(ctx, imageID, memberID)
+	if client.StatusCode(err) == http.StatusConflict {
+		// Already a member (an earlier create whose answer was lost, or a
+		// share made by hand): adopt it rather than fail.
+		tflog.Info(ctx, "image already shared with this member: adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+		mem, err = r.client.GetMember(ctx, imageID, memberID)
+	}
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("share image %s with %s", imageID, memberID), err, r.addHint(ctx, imageID, err))
+		return
+	}
+	plan.setFromAPI(mem)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// addHint explains a refused share: the image is not shared, or these are
+// not the owner's credentials.
+func (r *memberResource) addHint(ctx context.Context, imageID string, err error) string {
+	switch client.StatusCode(err) {
+	case http.StatusForbidden:
+		img, getErr := r.client.GetImage(ctx, imageID)
+		if getErr == nil && img.Owner != r.client.TenantID() && r.client.TenantID() != "" {
+			return fmt.Sprintf("Only the image's owner (tenant %s) can share it, and this provider is authenticated as tenant %s. "+
+				"Configure cloudimages_image_member with the producer's credentials (a provider alias); the consumer "+
+				"accepts the share with cloudimages_image_member_status.", img.Owner, r.client.TenantID())
+		}
+		if getErr == nil && img.Visibility != "shared" {
+			return fmt.Sprintf("Image %s has visibility %q: only images with visibility = \"shared\" can have members. "+
+				"Set visibility = \"shared\" on the image, apply, then share it.", imageID, img.Visibility)
+		}
+	case http.StatusNotFound:
+		return "The image does not exist or is not visible to this tenant; members are added with the owner's credentials."
+	}
+	return ""
+}
+
+func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	mem, err := r.client.GetMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Debug(ctx, "member is gone, removing it from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "read member "+state.ID.ValueString(), err, "")
+		return
+	}
+	state.setFromAPI(mem)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called: every argument forces replacement.
+func (r *memberResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw
+}
+
+func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.client.RemoveMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		diagnostics.APIError(&resp.Diagnostics, "remove member "+state.ID.ValueString(), err, "")
+	}
+}
+
+func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), parts[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), parts[1])...)
+}

@@ -1,0 +1,209 @@
+package member
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*statusResource)(nil)
+	_ resource.ResourceWithImportState = (*statusResource)(nil)
+)
+
+// memberStatuses are the statuses a consumer can set.
+var memberStatuses = []string{client.MemberAccepted, client.MemberRejected, client.MemberPending}
+
+// NewStatusResource is the constructor of cloudimages_image_member_status.
+func NewStatusResource() resource.Resource {
+	return &statusResource{}
+}
+
+type statusResource struct {
+	client *client.Client
+}
+
+func (r *statusResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_member_status"
+}
+
+func (r *statusResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The consumer's side of image sharing: accepts or rejects an image another tenant " +
+			"shared with this one. Configure it with the consumer's credentials. An accepted image appears in the " +
+			"consumer's image lists; a pending or rejected one does not (but can still be read by id). Destroying " +
+			"this resource returns the status to `pending`; if the producer already removed the share, there is " +
+			"nothing to do and destroy succeeds.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "`image_id/member_id`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"image_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The shared image. Changing it replaces the resource.",
+				Validators:    []validator.String{validate.UUID()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"member_id": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The consumer's tenant (project) id. Default: the tenant the provider is authenticated as. " +
+					"Changing it replaces the resource.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured(),
+				},
+			},
+			"status": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "`accepted`, `rejected` or `pending`. Changed in place; a status changed elsewhere " +
+					"shows in the plan and is set back.",
+				Validators: []validator.String{stringvalidator.OneOf(memberStatuses...)},
+			},
+			"created_at": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "When the image was shared (RFC 3339).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
+		},
+	}
+}
+
+func (r *statusResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *statusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan memberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.MemberID.IsUnknown() || plan.MemberID.IsNull() {
+		tenant := r.client.TenantID()
+		if tenant == "" {
+			resp.Diagnostics.AddAttributeError(path.Root("member_id"), "Missing member_id",
+				"The provider does not know its own tenant (it was configured with an endpoint and a token, without the "+
+					"identity service): set member_id to the consumer's tenant id.")
+			return
+		}
+		plan.MemberID = types.StringValue(tenant)
+	}
+	r.set(ctx, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// set changes the status and confirms it with a read, as the server saw it.
+func (r *statusResource) set(ctx context.Context, m *memberModel, diags *diag.Diagnostics) {
+	imageID, memberID, status := m.ImageID.ValueString(), m.MemberID.ValueString(), m.Status.ValueString()
+	op := fmt.Sprintf("set the status of image %s for member %s to %s", imageID, memberID, status)
+	if _, err := r.client.SetMemberStatus(ctx, imageID, memberID, status); err != nil {
+		diags.AddError("Cannot "+op, err.Error()+r.statusHint(imageID, memberID, err))
+		return
+	}
+	mem, err := r.client.GetMember(ctx, imageID, memberID)
+	if err != nil {
+		diags.AddError("Cannot confirm: "+op, err.Error())
+		return
+	}
+	if mem.Status != status {
+		diags.AddError("Status not confirmed",
+			fmt.Sprintf("The server accepted the change of image %s for member %s to %q but now reports %q.", imageID, memberID, status, mem.Status))
+		return
+	}
+	m.setFromAPI(mem)
+}
+
+func (r *statusResource) statusHint(imageID, memberID string, err error) string {
+	switch client.StatusCode(err) {
+	case http.StatusForbidden:
+		return fmt.Sprintf("\n\nOnly the member itself (tenant %s) can accept or reject a share; this provider is authenticated "+
+			"as tenant %s, which looks like the image's owner. Configure cloudimages_image_member_status with the consumer's "+
+			"credentials (a provider alias); the producer shares with cloudimages_image_member.", memberID, r.client.TenantID())
+	case http.StatusNotFound:
+		return fmt.Sprintf("\n\nImage %s is not shared with tenant %s (or does not exist): the producer must share it first "+
+			"with cloudimages_image_member, and this resource must use the consumer's credentials.", imageID, memberID)
+	}
+	return ""
+}
+
+func (r *statusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	mem, err := r.client.GetMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
+	if client.IsNotFound(err) {
+		// The producer removed the share (or the image): nothing left to accept.
+		tflog.Debug(ctx, "share is gone, removing the member status from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "read member status "+state.ID.ValueString(), err, "")
+		return
+	}
+	state.setFromAPI(mem)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *statusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan memberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.set(ctx, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// Delete returns the share to pending, where it started; a share the
+// producer already removed needs nothing.
+func (r *statusResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, err := r.client.SetMemberStatus(ctx, state.ImageID.ValueString(), state.MemberID.ValueString(), client.MemberPending)
+	if err != nil && !client.IsNotFound(err) {
+		diagnostics.APIError(&resp.Diagnostics, "return member status "+state.ID.ValueString()+" to pending", err, "")
+	}
+}
+
+func (r *statusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	imageID, memberID := req.ID, ""
+	if parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id"); err == nil {
+		imageID, memberID = parts[0], parts[1]
+	} else if !validate.IsUUID(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected image_id (the member is the provider's own tenant) or image_id/member_id, got %q.", req.ID))
+		return
+	}
+	if memberID == "" {
+		memberID = r.client.TenantID()
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+}

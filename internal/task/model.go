@@ -1,0 +1,147 @@
+// Package task holds the asynchronous tasks that move images to and from the
+// object store: cloudimages_image_import_task, cloudimages_image_export_task
+// and the cloudimages_task data source.
+package task
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
+)
+
+const defaultCreateTimeout = 60 * time.Minute
+
+// common are the attributes every task resource has.
+type common struct {
+	ID        types.String `tfsdk:"id"`
+	Status    types.String `tfsdk:"status"`
+	Message   types.String `tfsdk:"message"`
+	Owner     types.String `tfsdk:"owner"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	CreatedAt types.String `tfsdk:"created_at"`
+	UpdatedAt types.String `tfsdk:"updated_at"`
+}
+
+func (c *common) setFromAPI(t *client.Task) {
+	c.ID = types.StringValue(t.ID)
+	c.Status = types.StringValue(t.Status)
+	c.Message = types.StringValue(t.Message)
+	c.Owner = types.StringValue(t.Owner)
+	c.ExpiresAt = tfvalue.TimePtr(t.ExpiresAt)
+	c.CreatedAt = tfvalue.Time(t.CreatedAt)
+	c.UpdatedAt = tfvalue.Time(t.UpdatedAt)
+}
+
+// commonAttributes describes common; every one is computed and kept from the
+// state, since a task never changes once it has finished.
+func commonAttributes() map[string]schema.Attribute {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	attr := func(desc string) schema.Attribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
+	}
+	return map[string]schema.Attribute{
+		"id":         attr("The task's id."),
+		"status":     attr("`pending`, `processing`, `success` or `failure`. The resource is created once the task succeeds."),
+		"message":    attr("The server's message about the task (why it failed, if it did)."),
+		"owner":      attr("Tenant (project) that owns the task."),
+		"expires_at": attr("When the service forgets the task (RFC 3339), 48 hours after it finished. The resource keeps its last known state after that."),
+		"created_at": attr("When the task was created (RFC 3339)."),
+		"updated_at": attr("When the task last changed (RFC 3339)."),
+	}
+}
+
+// replaceString is the plan modifier of every task argument: a task runs
+// once, so a new argument is a new task.
+func replaceString() []planmodifier.String {
+	return []planmodifier.String{stringplanmodifier.RequiresReplace()}
+}
+
+// run creates a task with create, saves its id at once (so a failure leaves
+// a tainted resource that Terraform knows, never a task it forgot), then
+// waits for success. save writes the model after each step.
+func run(ctx context.Context, c *client.Client, what string, create func(context.Context) (*client.Task, error),
+	save func(*client.Task) diag.Diagnostics, diags *diag.Diagnostics,
+) {
+	t, err := create(ctx)
+	if err != nil {
+		diagnostics.APIError(diags, "create the "+what+" task", err, "")
+		return
+	}
+	if diags.Append(save(t)...); diags.HasError() {
+		return
+	}
+	done, err := c.WaitForTask(ctx, t.ID)
+	if done != nil {
+		diags.Append(save(done)...)
+	}
+	var failed *client.TaskFailedError
+	switch {
+	case errors.As(err, &failed):
+		diags.AddError(fmt.Sprintf("The %s task failed", what),
+			fmt.Sprintf("%s\n\nThe task %s is saved in the state as tainted; fix the input and apply again to run a new task.", err, t.ID))
+	case err != nil:
+		diagnostics.APIError(diags, "wait for the "+what+" task "+t.ID, err,
+			"The task is saved in the state as tainted; the next apply runs a new one.")
+	}
+}
+
+// readTask refreshes a task. A task past its expires_at is 404: that is the
+// one exception to the rule that 404 removes a resource from the state, since
+// the task did run and its result (an image, an object) lives on; the last
+// known state is kept so that no new task is planned.
+func readTask(ctx context.Context, c *client.Client, id types.String, state *tfsdk.State, diags *diag.Diagnostics, wantType string) *client.Task {
+	t, err := c.GetTask(ctx, id.ValueString())
+	if client.IsNotFound(err) {
+		var status types.String
+		diags.Append(state.GetAttribute(ctx, path.Root("status"), &status)...)
+		if status.IsNull() || status.ValueString() == "" {
+			diags.AddError("Task not found",
+				fmt.Sprintf("No task %s is visible to this tenant. Tasks are forgotten 48 hours after they finish; "+
+					"only a task that still exists can be imported.", id.ValueString()))
+			return nil
+		}
+		tflog.Debug(ctx, "task expired: keeping its last known state", map[string]any{"task_id": id.ValueString()})
+		return nil
+	}
+	if err != nil {
+		diagnostics.APIError(diags, "read task "+id.ValueString(), err, "")
+		return nil
+	}
+	if t.Type != wantType {
+		diags.AddError("Wrong kind of task",
+			fmt.Sprintf("Task %s is an %s task, not an %s task: import it into the matching resource type.", t.ID, t.Type, wantType))
+		return nil
+	}
+	return t
+}
+
+// inputString is a string of the task's input.
+func inputString(t *client.Task, key string) types.String {
+	s, _ := t.Input[key].(string)
+	return tfvalue.String(s)
+}
+
+// importID checks an imported task id.
+func importID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validate.IsUUID(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the task's UUID, got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}

@@ -1,0 +1,49 @@
+package validate
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func check(v validator.String, s string) bool {
+	resp := &validator.StringResponse{}
+	v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: types.StringValue(s)}, resp)
+	return !resp.Diagnostics.HasError()
+}
+
+func TestUUID(t *testing.T) {
+	t.Parallel()
+	for s, ok := range map[string]bool{
+		"6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77": true, "6F2EE3A1-8D1B-4A3C-9B1E-2F0E6C1D5A77": true,
+		"6f2ee3a18d1b4a3c9b1e2f0e6c1d5a77": false, "": false, "not-a-uuid": false,
+	} {
+		if check(UUID(), s) != ok {
+			t.Errorf("UUID(%q) valid = %v, want %v", s, !ok, ok)
+		}
+	}
+}
+
+func TestObjectPath(t *testing.T) {
+	t.Parallel()
+	for s, ok := range map[string]bool{
+		"images/debian.vhd": true, "images/dir/debian.vhd": true,
+		"images": false, "/debian.vhd": false, "images/": false, "": false,
+	} {
+		if check(ObjectPath(), s) != ok {
+			t.Errorf("ObjectPath(%q) valid = %v, want %v", s, !ok, ok)
+		}
+	}
+}
+
+func TestExportContainer(t *testing.T) {
+	t.Parallel()
+	for s, ok := range map[string]bool{"exports": true, "my-exports_2": true, "a/b": false, "a.b": false, "a?": false} {
+		if check(ExportContainer(), s) != ok {
+			t.Errorf("ExportContainer(%q) valid = %v, want %v", s, !ok, ok)
+		}
+	}
+}
