@@ -3,6 +3,7 @@ module github.com/cloudimages/terraform-provider-cloudimages
 go 1.26.0
 
 require (
+	github.com/google/uuid v1.6.0
 	github.com/gophercloud/gophercloud/v2 v2.15.0
 	github.com/hashicorp/terraform-plugin-framework v1.19.0
 	github.com/hashicorp/terraform-plugin-framework-timeouts v0.7.0

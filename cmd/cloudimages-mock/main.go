@@ -1,5 +1,6 @@
 // Command cloudimages-mock runs the mock Cloud Images API (internal/mockserver) standalone,
-// for trying the provider by hand (`make mock`). Settings come from the environment
+// for trying the provider by hand (`make mock`) and for tests in any language, which steer
+// it through its control path (/_mock/, see README.md). Settings come from the environment
 // (DESIGN.md "Standalone settings"); the flags -addr and -delay override it. The producer's
 // object store starts with a sample VHD to import (images/sample.vhd) and an empty
 // container to export to (exports).
@@ -12,6 +13,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -83,13 +85,17 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 		opts.Flavor = v
 	}
 	opts.DataDir = getenv("MOCK_DATA_DIR")
-	// TLS is part of the contract but not built yet: refuse rather than serve plain HTTP
-	// to someone who asked for HTTPS.
-	if tls := getenv("MOCK_TLS"); tls != "" && tls != "0" {
-		return opts, fmt.Errorf("MOCK_TLS=%s: TLS is not implemented yet (it comes in a later version); unset MOCK_TLS", tls)
+	if v := getenv("MOCK_TLS"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return opts, fmt.Errorf("MOCK_TLS=%s: want 1 (serve HTTPS) or 0", v)
+		}
+		opts.TLS = on
 	}
-	if getenv("MOCK_CA_FILE") != "" {
-		complain(stderr, "MOCK_CA_FILE is ignored: it is only used with MOCK_TLS=1, which is not implemented yet")
+	opts.CAFile = getenv("MOCK_CA_FILE")
+	if opts.CAFile != "" && !opts.TLS {
+		complain(stderr, "MOCK_CA_FILE is ignored: it is only used with MOCK_TLS=1")
+		opts.CAFile = ""
 	}
 
 	fs := flag.NewFlagSet("cloudimages-mock", flag.ContinueOnError)
@@ -114,7 +120,11 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 	fmt.Fprintf(&b, "  identity v3    %s\n", srv.IdentityV3URL())
 	fmt.Fprintf(&b, "  image          %s\n", srv.ImageURL())
 	fmt.Fprintf(&b, "  object store   %s (producer; others: AUTH_<tenant id>)\n", srv.ObjectStoreURL(accounts[0].TenantID))
-	fmt.Fprintf(&b, "  data dir       %s\n\n", srv.DataDir())
+	fmt.Fprintf(&b, "  data dir       %s\n", srv.DataDir())
+	if srv.CAFile() != "" {
+		fmt.Fprintf(&b, "  CA certificate %s\n", srv.CAFile())
+	}
+	fmt.Fprintf(&b, "  control        %s/_mock/ (faults, tokens, counters; see cmd/cloudimages-mock/README.md)\n\n", srv.URL())
 	fmt.Fprintf(&b, "Seeded for %s: %s.\n", accounts[0].Username, seeded)
 	fmt.Fprintf(&b, "  import it: POST %s/tasks {\"type\":\"import\",\"input\":{\"image_properties\":{\"name\":\"sample\"},\"import_from\":\"images/sample.vhd\"}}\n\n", srv.ImageURL())
 
@@ -131,6 +141,9 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 	fmt.Fprintf(&b, "export OS_PASSWORD=%s\n", a.Password)
 	fmt.Fprintf(&b, "export OS_TENANT_ID=%s\n", a.TenantID)
 	fmt.Fprintf(&b, "export OS_REGION_NAME=MOCK\n")
+	if srv.CAFile() != "" {
+		fmt.Fprintf(&b, "export OS_CACERT=%s\n", srv.CAFile())
+	}
 	fmt.Fprintf(&b, "# or identity v3: OS_AUTH_URL=%s OS_USER_DOMAIN_NAME=Default OS_PROJECT_ID=%s\n", srv.IdentityV3URL(), a.TenantID)
 	b.WriteString("\nPress Ctrl-C to stop.\n")
 	return b.String()

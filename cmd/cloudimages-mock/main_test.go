@@ -7,12 +7,15 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -20,6 +23,7 @@ func env(vars map[string]string) func(string) string {
 }
 
 func TestOptions_DefaultsEnvAndFlags(t *testing.T) {
+	t.Parallel()
 	opts, err := options(nil, env(nil), io.Discard)
 	if err != nil || opts.Addr != "127.0.0.1:8788" || opts.Delay != time.Second || opts.Flavor != "glance" || opts.DataDir != "" {
 		t.Fatalf("defaults = %+v, %v", opts, err)
@@ -35,25 +39,64 @@ func TestOptions_DefaultsEnvAndFlags(t *testing.T) {
 	}
 }
 
+func TestOptions_TLS(t *testing.T) {
+	t.Parallel()
+	opts, err := options(nil, env(map[string]string{"MOCK_TLS": "1", "MOCK_CA_FILE": "/tmp/ca.pem"}), io.Discard)
+	if err != nil || !opts.TLS || opts.CAFile != "/tmp/ca.pem" {
+		t.Fatalf("MOCK_TLS=1: %+v, %v", opts, err)
+	}
+	var stderr bytes.Buffer
+	opts, err = options(nil, env(map[string]string{"MOCK_TLS": "0", "MOCK_CA_FILE": "/tmp/ca.pem"}), &stderr)
+	if err != nil || opts.TLS || opts.CAFile != "" || !strings.Contains(stderr.String(), "MOCK_CA_FILE is ignored") {
+		t.Fatalf("MOCK_TLS=0: %+v, %v, %q", opts, err, stderr.String())
+	}
+}
+
 func TestOptions_Refusals(t *testing.T) {
+	t.Parallel()
 	for name, vars := range map[string]map[string]string{
 		"bad delay": {"MOCK_DELAY": "soon"},
-		"tls":       {"MOCK_TLS": "1"},
+		"bad tls":   {"MOCK_TLS": "yes please"},
 	} {
 		if _, err := options(nil, env(vars), io.Discard); err == nil {
 			t.Errorf("%s accepted", name)
 		}
 	}
 	var stderr bytes.Buffer
-	if code := run(nil, env(map[string]string{"MOCK_TLS": "1"}), io.Discard, &stderr); code != 2 ||
-		!strings.Contains(stderr.String(), "TLS is not implemented yet") {
-		t.Errorf("MOCK_TLS=1: exit %d, %q", code, stderr.String())
+	if code := run(nil, env(map[string]string{"MOCK_TLS": "maybe"}), io.Discard, &stderr); code != 2 ||
+		!strings.Contains(stderr.String(), "MOCK_TLS=maybe: want 1 (serve HTTPS) or 0") {
+		t.Errorf("MOCK_TLS=maybe: exit %d, %q", code, stderr.String())
 	}
 	if code := run(nil, env(map[string]string{"MOCK_FLAVOR": "nova", "MOCK_ADDR": "127.0.0.1:0"}), io.Discard, io.Discard); code != 2 {
 		t.Errorf("unknown flavor: exit %d", code)
 	}
 	if code := run([]string{"extra"}, env(nil), io.Discard, io.Discard); code != 2 {
 		t.Errorf("extra argument: exit %d", code)
+	}
+}
+
+// TestBanner_TLS: with TLS the banner shows https URLs, the CA file and OS_CACERT.
+func TestBanner_TLS(t *testing.T) {
+	t.Parallel()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	opts, err := options(nil, env(map[string]string{"MOCK_ADDR": "127.0.0.1:0", "MOCK_TLS": "1", "MOCK_CA_FILE": caFile}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mockserver.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	banner := banner(srv, opts, "nothing")
+	for _, want := range []string{"listening on https://127.0.0.1:", "CA certificate " + caFile, "export OS_CACERT=" + caFile,
+		"export OS_AUTH_URL=https://127.0.0.1:", "control        https://127.0.0.1:"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q:\n%s", want, banner)
+		}
+	}
+	if _, err := os.Stat(caFile); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -76,6 +119,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestRun_BannerAndCleanStop(t *testing.T) {
+	t.Parallel()
 	var out syncBuffer
 	done := make(chan int)
 	vars := map[string]string{"MOCK_ADDR": "127.0.0.1:0", "MOCK_FLAVOR": "rackspace", "MOCK_DELAY": "0s"}
@@ -90,7 +134,7 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	banner := out.String()
 	for _, want := range []string{"/identity/v2.0/", "/identity/v3/", "/image/v2", "producer-key", "consumer-pass",
 		"export OS_AUTH_URL=http://127.0.0.1:", "export OS_USERNAME=producer", "flavor rackspace",
-		"/object/v1/AUTH_100001", "images/sample.vhd", "exports"} {
+		"/object/v1/AUTH_100001", "images/sample.vhd", "exports", "/_mock/ (faults, tokens, counters"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
@@ -99,7 +143,12 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	if dir == nil {
 		t.Fatalf("no data dir in banner:\n%s", banner)
 	}
-	checkSeed(t, regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(banner)[1])
+	if strings.Contains(banner, "OS_CACERT") || strings.Contains(banner, "CA certificate") {
+		t.Errorf("CA lines without TLS:\n%s", banner)
+	}
+	root := regexp.MustCompile(`listening on (\S+)`).FindStringSubmatch(banner)[1]
+	checkSeed(t, root)
+	checkControl(t, root)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -151,5 +200,26 @@ func checkSeed(t *testing.T, root string) {
 	_, task = call("GET", "/image/v2/tasks/"+task["id"].(string), token, "")
 	if task["status"] != "success" {
 		t.Errorf("import of the sample: %v", task)
+	}
+}
+
+// checkControl uses the control path the banner points at, as a script would.
+func checkControl(t *testing.T, root string) {
+	t.Helper()
+	resp, err := http.Post(root+"/_mock/faults", "application/json", strings.NewReader(`{"path":"^/image/v2/images$","status":503}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("arm a fault: %d", resp.StatusCode)
+	}
+	resp, err = http.Get(root + "/image/v2/images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("faulted list: %d", resp.StatusCode)
 	}
 }

@@ -2,6 +2,8 @@ package acctest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
 	"os"
 	"testing"
@@ -21,7 +23,7 @@ func CreateImageOutOfBand(t *testing.T, srv *mockserver.Server, acct mockserver.
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	pc := &gophercloud.ProviderClient{HTTPClient: http.Client{}}
+	pc := &gophercloud.ProviderClient{HTTPClient: mockHTTPClient(t, srv)}
 	pc.SetToken(srv.IssueToken(acct.TenantID))
 	base := srv.ImageURL() + "/"
 	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: base, ResourceBase: base, Type: "image"}
@@ -51,4 +53,21 @@ func CreateImageOutOfBand(t *testing.T, srv *mockserver.Server, acct mockserver.
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// mockHTTPClient trusts the mock's CA when it serves TLS.
+func mockHTTPClient(t *testing.T, srv *mockserver.Server) http.Client {
+	t.Helper()
+	if srv.CAFile() == "" {
+		return http.Client{}
+	}
+	pem, err := os.ReadFile(srv.CAFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("no certificate in %s", srv.CAFile())
+	}
+	return http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 }

@@ -23,6 +23,9 @@ type Client struct {
 	region   string
 	tenantID string
 	secrets  *secretSet
+	// maxRetries also bounds the retries that need a look at the server
+	// first: uploads while the image is queued, lost task creates.
+	maxRetries int
 }
 
 // Region is the region whose images endpoint the client uses ("" when an
@@ -101,7 +104,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 			return nil, err
 		}
 		tflog.Debug(ctx, "Using the images endpoint and token as given, without identity", map[string]any{"endpoint": base})
-		return &Client{image: imageServiceClient(pc, base), region: cfg.Region, secrets: secrets}, nil
+		return &Client{image: imageServiceClient(pc, base), region: cfg.Region, secrets: secrets, maxRetries: cfg.MaxRetries}, nil
 	}
 
 	pc, err := openstack.NewClient(cfg.AuthURL)
@@ -144,7 +147,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("reading the identity response from %s: %w", cfg.AuthURL, err)
 	}
 
-	c := &Client{tenantID: info.tenantID, secrets: secrets}
+	c := &Client{tenantID: info.tenantID, secrets: secrets, maxRetries: cfg.MaxRetries}
 	if cfg.Endpoint != "" {
 		base, _ := normalizeImageEndpoint(cfg.Endpoint) // validated
 		c.region = cfg.Region

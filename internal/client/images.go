@@ -12,8 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Image is an image as the API reports it.
@@ -241,8 +243,15 @@ type createBody map[string]any
 
 func (b createBody) ToImageCreateMap() (map[string]any, error) { return b, nil }
 
-// CreateImage is POST /v2/images.
+// CreateImage is POST /v2/images. The image gets a client-generated id
+// (unless in.ID names one), which makes the create safe to repeat: a create
+// whose answer was lost is sent again, and the 409 "duplicate id" it may get
+// then means the first one worked, so that image is adopted. Exactly one
+// image is made either way.
 func (c *Client) CreateImage(ctx context.Context, in CreateImageInput) (*Image, error) {
+	if in.ID == "" {
+		in.ID = uuid.NewString()
+	}
 	body := createBody{}
 	for k, v := range in.Properties {
 		body[k] = v
@@ -273,14 +282,29 @@ func (c *Client) CreateImage(ctx context.Context, in CreateImageInput) (*Image, 
 		body["tags"] = in.Tags
 	}
 	u := c.image.ServiceURL("images")
-	r := images.Create(ctx, c.image, body)
+	r := images.Create(repeatablePost(ctx), c.image, body)
 	if r.Err != nil {
-		return nil, WrapError(http.MethodPost, u, r.Err)
+		err := WrapError(http.MethodPost, u, r.Err)
+		if StatusCode(err) == http.StatusConflict {
+			return c.adoptImage(ctx, in, err)
+		}
+		return nil, err
 	}
 	img, err := decodeImage(r.Body)
 	if err != nil {
 		return nil, &APIError{Method: http.MethodPost, URL: u, StatusCode: http.StatusCreated, Message: err.Error(), Err: err}
 	}
+	return img, nil
+}
+
+// adoptImage takes over the image a lost create made: the one with our id,
+// owned by us, with our name. Anything else keeps the 409.
+func (c *Client) adoptImage(ctx context.Context, in CreateImageInput, conflict error) (*Image, error) {
+	img, err := c.GetImage(ctx, in.ID)
+	if err != nil || img.Name != in.Name || (c.tenantID != "" && img.Owner != c.tenantID) {
+		return nil, conflict
+	}
+	tflog.Info(c.secrets.mask(ctx), "Adopting the image an earlier create made (its answer was lost)", map[string]any{"image_id": in.ID})
 	return img, nil
 }
 

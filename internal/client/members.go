@@ -49,10 +49,12 @@ func (c *Client) memberURL(imageID, memberID string) string {
 }
 
 // AddMember is POST /v2/images/{id}/members: the owner shares the image
-// with a tenant, whose status starts as pending.
+// with a tenant, whose status starts as pending. The POST is safe to repeat
+// (a tenant is a member once at most: a repeat gets 409, which the caller
+// can adopt), so it is retried like a GET.
 func (c *Client) AddMember(ctx context.Context, imageID, memberID string) (*Member, error) {
 	var m Member
-	err := c.call(ctx, http.MethodPost, c.memberURL(imageID, ""), map[string]string{"member": memberID}, []int{http.StatusOK}, &m)
+	err := c.call(repeatablePost(ctx), http.MethodPost, c.memberURL(imageID, ""), map[string]string{"member": memberID}, []int{http.StatusOK}, &m)
 	if err != nil {
 		return nil, err
 	}

@@ -99,13 +99,67 @@ func (c *Client) CreateExportTask(ctx context.Context, imageID, container string
 	return c.createTask(ctx, TaskExport, map[string]any{"image_uuid": imageID, "receiving_swift_container": container})
 }
 
+// createTask posts a task. A task create is not safe to repeat blindly (a
+// second POST is a second import), so when the answer is lost or the server
+// was busy, it first looks for the task the lost POST may have made, and
+// posts again only when there is none.
 func (c *Client) createTask(ctx context.Context, typ string, input map[string]any) (*Task, error) {
-	var t Task
 	body := map[string]any{"type": typ, "input": input}
-	if err := c.call(ctx, http.MethodPost, c.image.ServiceURL("tasks"), body, []int{http.StatusCreated}, &t); err != nil {
+	since := time.Now().Add(-taskClockSkew)
+	for attempt := 0; ; attempt++ {
+		var t Task
+		err := c.call(ctx, http.MethodPost, c.image.ServiceURL("tasks"), body, []int{http.StatusCreated}, &t)
+		if err == nil {
+			return &t, nil
+		}
+		if attempt >= c.maxRetries || !unsure(err) {
+			return nil, err
+		}
+		if found, ferr := c.findTask(ctx, typ, input, since); ferr == nil && found != nil {
+			tflog.Info(c.secrets.mask(ctx), "Adopting the task an earlier create made (its answer was lost)",
+				map[string]any{"task_id": found.ID, "type": typ})
+			return found, nil
+		}
+		tflog.Warn(c.secrets.mask(ctx), "Task create failed and no such task exists: posting again",
+			map[string]any{"type": typ, "attempt": attempt + 1, "max_retries": c.maxRetries, "error": err.Error()})
+		if err := pause(ctx, attempt); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// taskClockSkew is how far the server's clock may be behind ours when
+// findTask decides that a task is recent enough to be the lost one.
+const taskClockSkew = 10 * time.Minute
+
+// findTask returns the newest task of this type with exactly this input
+// created since since, or nil. List entries carry no input, so each
+// candidate is read.
+func (c *Client) findTask(ctx context.Context, typ string, input map[string]any, since time.Time) (*Task, error) {
+	q := url.Values{"type": {typ}, "sort_key": {"created_at"}, "sort_dir": {"desc"}, "limit": {"20"}}
+	var page struct {
+		Tasks []Task `json:"tasks"`
+	}
+	if err := c.call(ctx, http.MethodGet, c.image.ServiceURL("tasks")+"?"+q.Encode(), nil, []int{http.StatusOK}, &page); err != nil {
 		return nil, err
 	}
-	return &t, nil
+	want, err := json.Marshal(input)
+	if err != nil {
+		return nil, err
+	}
+	for _, stub := range page.Tasks {
+		if stub.CreatedAt.Before(since) {
+			break
+		}
+		t, err := c.GetTask(ctx, stub.ID)
+		if err != nil {
+			continue
+		}
+		if got, err := json.Marshal(t.Input); err == nil && string(got) == string(want) {
+			return t, nil
+		}
+	}
+	return nil, nil
 }
 
 // GetTask is GET /v2/tasks/{id}. A task past its expires_at is 404.

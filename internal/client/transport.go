@@ -190,14 +190,27 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // isReplayable: only requests safe to repeat whose body can be sent again.
-// POST and PATCH are never retried, nor a streamed upload (no GetBody).
+// POST and PATCH are not retried, nor a streamed upload (no GetBody), unless
+// the caller made the POST repeatable (repeatablePost: a create that names
+// its own id, so a second one cannot make a second object).
 func isReplayable(req *http.Request) bool {
 	switch req.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodDelete, http.MethodPut:
+	case http.MethodPost:
+		if req.Context().Value(repeatableKey{}) == nil {
+			return false
+		}
 	default:
 		return false
 	}
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+type repeatableKey struct{}
+
+// repeatablePost marks the POSTs sent with ctx as safe to repeat.
+func repeatablePost(ctx context.Context) context.Context {
+	return context.WithValue(ctx, repeatableKey{}, true)
 }
 
 // withUploadLength sends a Content-Length for uploads whose size is known

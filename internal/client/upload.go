@@ -165,8 +165,42 @@ func (c *Client) UploadImageData(ctx context.Context, id string, r io.Reader, si
 	return d, nil
 }
 
-// UploadImageFile opens path, stats it and streams it with UploadImageData.
+// UploadImageFile streams the file at path to the image. An upload that
+// fails part-way is sent again from the start of the file while the image is
+// still queued (the server discarded the partial data), at most maxRetries
+// times; otherwise its error is returned.
 func (c *Client) UploadImageFile(ctx context.Context, id, path string) (Digest, error) {
+	for attempt := 0; ; attempt++ {
+		d, err := c.uploadFileOnce(ctx, id, path)
+		if err == nil || attempt >= c.maxRetries || !unsure(err) || !c.stillQueued(ctx, id) {
+			return d, err
+		}
+		tflog.Warn(c.secrets.mask(ctx), "Upload failed part-way and the image is still queued: uploading again from the start",
+			map[string]any{"image_id": id, "attempt": attempt + 1, "max_retries": c.maxRetries, "error": err.Error()})
+		if err := pause(ctx, attempt); err != nil {
+			return d, err
+		}
+	}
+}
+
+// stillQueued reports whether the image is back in queued after a failed
+// upload, giving the server a moment to notice the broken connection.
+func (c *Client) stillQueued(ctx context.Context, id string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	queued := false
+	_ = Wait(ctx, DefaultWaitOptions, func(ctx context.Context) (bool, error) {
+		img, err := c.GetImage(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		queued = img.Status == StatusQueued
+		return img.Status != StatusSaving, nil
+	})
+	return queued
+}
+
+func (c *Client) uploadFileOnce(ctx context.Context, id, path string) (Digest, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Digest{}, fmt.Errorf("opening image data: %w", err)

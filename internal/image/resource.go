@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -219,6 +220,11 @@ func (r *imageResource) ValidateConfig(ctx context.Context, req resource.Validat
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if !cfg.File.IsNull() && !cfg.File.IsUnknown() {
+		if why := unreadableFile(cfg.File.ValueString()); why != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("file"), "Cannot read the image file", why)
+		}
 	}
 	if !cfg.File.IsNull() {
 		for name, v := range map[string]types.String{"disk_format": cfg.DiskFormat, "container_format": cfg.ContainerFormat} {
@@ -504,6 +510,26 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
+
+// unreadableFile says why path cannot be uploaded, or "" if it can.
+func unreadableFile(path string) string {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%s. Set file to the path of the image data (relative paths are relative to where terraform runs; "+
+			"use path.module for files beside the configuration).", err)
+	case info.IsDir():
+		return fmt.Sprintf("%s is a directory; file must be the image data itself.", path)
+	case !info.Mode().IsRegular():
+		return fmt.Sprintf("%s is not a regular file.", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	_ = f.Close()
+	return ""
 }
 
 // createInput turns the plan into the create request.

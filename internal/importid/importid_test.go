@@ -25,3 +25,24 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any input either parses into exactly the named, non-empty
+// parts that join back to it, or is refused with the expected format named.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{img + "/100002", img, "/", "a/b/c", img + "/", "", "abc/100002", img + "/x/y"} {
+		f.Add(seed)
+	}
+	names := []string{"image_id", "member_id"}
+	f.Fuzz(func(t *testing.T, id string) {
+		parts, err := Parse(id, names, "image_id")
+		if err != nil {
+			if !strings.Contains(err.Error(), "image_id/member_id") {
+				t.Fatalf("error without the expected format: %v", err)
+			}
+			return
+		}
+		if len(parts) != 2 || parts[0] == "" || parts[1] == "" || parts[0]+"/"+parts[1] != id {
+			t.Fatalf("Parse(%q) = %q", id, parts)
+		}
+	})
+}

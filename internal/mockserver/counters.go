@@ -39,3 +39,10 @@ func (s *Server) RequestCounts() map[string]int {
 	}
 	return out
 }
+
+// ResetCounters sets every counter back to zero, e.g. between the steps of a test.
+func (s *Server) ResetCounters() {
+	s.counts.mu.Lock()
+	s.counts.n = nil
+	s.counts.mu.Unlock()
+}

@@ -10,11 +10,67 @@
 //	/image/               Glance version documents
 //	/image/v2/...         the Images v2 API: images, members, tasks, schemas
 //	/object/v1/AUTH_<tenant>/... the object store (a Swift subset) tasks import from and export to
+//	/_mock/...            the control path: the test knobs below, over HTTP
 //
 // Behaviour follows the team's API reference, REFERENCE.md (codes, messages, status
 // machine), so the provider's acceptance tests exercise the same paths a real endpoint
 // would. Options.Flavor "rackspace" narrows the API to what Rackspace offers its users. The
-// Go API (Image, UpdateImage, Members, SetMemberStatus, Task, PutObject, InjectFault,
-// RequestCount, FakeClock, ...) lets tests look behind the API and change things behind
-// Terraform's back.
+// Go API (Image, UpdateImage, Members, SetMemberStatus, Task, PutObject, RequestCount,
+// FakeClock, ...) lets tests look behind the API and change things behind Terraform's back.
+//
+// # Faults
+//
+// InjectFault arms a Fault for the next matching requests (by method and a regexp on the
+// path). Status answers with an error in the route's own dialect (Retry-After optional),
+// Drop closes the connection, Latency delays; none of these process the request. Three
+// modes process it and then spoil the answer, to prove a client creates exactly once:
+// LoseAnswer closes the connection instead of answering, TruncateBody sends the headers
+// with the full Content-Length and half the body, KillUploadAfter cuts a request body
+// after that many bytes (an upload then goes back to queued, as an interrupted one does).
+// FailTasks makes the next tasks end in failure with a given message; KillImage forces an
+// image to killed, e.g. while a client waits for it. ClearFaults disarms them all.
+//
+// ExpireTokens invalidates every token at once and SetTokenTTL sets the lifetime of the
+// next ones, for tests of re-authentication. RequestCount, RequestCounts and ResetCounters
+// count requests per route template ("GET /image/v2/images/{image_id}"), faulted ones
+// included.
+//
+// # The control path
+//
+// The same knobs, for tests in any language, as JSON over HTTP on the same listener. It
+// needs no token, and its requests are never counted nor faulted (a fault on every path
+// cannot lock a test out):
+//
+//	GET    /_mock/                        an index of these routes
+//	GET    /_mock/faults                  armed faults and task faults, with the answers left (-1: until cleared)
+//	POST   /_mock/faults                  {"method","path","status","times","retry_after","latency_ms","drop","lose_answer","truncate_body","kill_upload_after"}
+//	DELETE /_mock/faults                  disarm everything, task faults included
+//	POST   /_mock/task-faults             {"type","message","times"}
+//	POST   /_mock/images/{image_id}/kill  {"reason"}
+//	POST   /_mock/tokens/expire           every token issued so far becomes invalid
+//	PUT    /_mock/tokens/ttl              {"ttl":"30s"}: lifetime of the tokens issued from now on
+//	GET    /_mock/counters                {"GET /image/v2/images/{image_id}": 3, ...}
+//	DELETE /_mock/counters                reset the counters
+//
+// A fault's path is a Go regexp matched against the request path; a bad one, an unknown
+// field, or a combination that cannot be honoured (drop with status, lose_answer with
+// status, ...) is a 400 that says why. cmd/cloudimages-mock/README.md has curl examples.
+//
+// # TLS
+//
+// With Options.TLS the server speaks HTTPS (HTTP/1.1, so faults can still cut
+// connections) with a certificate for 127.0.0.1, ::1 and localhost, signed by an ECDSA
+// P-256 CA made at Start for this server alone. The CA's PEM is written to Options.CAFile
+// (default "ca.pem" in the data dir); CAFile tells where, for clients to trust it.
+//
+// # Robustness
+//
+// Whatever a request holds, the answer is a documented code, never a panic and never a
+// file outside the data dir: JSON bodies over 1 MiB (identity: 112 KiB, the control path:
+// 64 KiB) get 413 in the route's dialect, image and object data is not capped; malformed
+// JSON and JSON of the wrong kind are 400s with Glance's, Keystone's or Rackspace's
+// messages; names in URLs (image ids, containers, objects, tags) are only ever keys of
+// records, never paths, and data files are named by the server; Swift refuses a path
+// with a NUL or invalid UTF-8 (412). A handler that panics costs one 500 in the route's
+// dialect, logged with its stack.
 package mockserver

@@ -29,6 +29,7 @@ const (
 	keystoneErrors                 // {"error":{"code","title","message"}}
 	raxErrors                      // Rackspace identity: {"unauthorized":{"code","message"}}
 	swiftErrors                    // Swift (Cloud Files): a one-line HTML page
+	controlErrors                  // the mock's own control path: {"error": "…"}
 )
 
 func (s errStyle) write(w http.ResponseWriter, r *http.Request, e *apiError) {
@@ -39,6 +40,8 @@ func (s errStyle) write(w http.ResponseWriter, r *http.Request, e *apiError) {
 		raxError(w, e.Status, e.Message)
 	case swiftErrors:
 		swiftError(w, e.Status, e.Message)
+	case controlErrors:
+		writeJSON(w, e.Status, map[string]any{"error": e.Message})
 	default:
 		glanceError(w, r, e.Status, e.Message)
 	}

@@ -7,7 +7,10 @@ import (
 	"time"
 )
 
-// Fault answers matching requests with an error instead of processing them.
+// Fault changes how matching requests are answered. Status and Drop answer instead of
+// processing the request; LoseAnswer, TruncateBody and KillUploadAfter let it through and
+// spoil the answer, so tests can prove that a create whose answer never arrived is not
+// made twice. Status and Drop take precedence over the three.
 type Fault struct {
 	Method string         // "" matches any method
 	Path   *regexp.Regexp // matched against the request path; nil matches any path
@@ -21,11 +24,31 @@ type Fault struct {
 	Latency time.Duration
 	// Drop closes the connection without answering (after Latency).
 	Drop bool
+
+	// LoseAnswer processes the request fully, then closes the connection without a word:
+	// the client sees a connection error although the image, member or task exists.
+	LoseAnswer bool
+	// TruncateBody processes the request, sends the status line and headers with the full
+	// Content-Length and half of the body, then closes the connection.
+	TruncateBody bool
+	// KillUploadAfter lets the handler read that many bytes of the request body, then
+	// fails the read and closes the connection without answering, as a client dying
+	// mid-upload does: an image upload goes back to queued, an object is not stored. It
+	// matches only requests with a body; a body no longer than that arrives whole and is
+	// answered normally.
+	KillUploadAfter int64
 }
 
+// spoilsAnswer tells whether f lets the request through and then spoils its answer.
+func (f Fault) spoilsAnswer() bool {
+	return f.Status == 0 && !f.Drop && (f.LoseAnswer || f.TruncateBody || f.KillUploadAfter > 0)
+}
+
+// faultTable holds the armed request and task faults; ClearFaults empties both.
 type faultTable struct {
 	mu     sync.Mutex
 	faults []*armedFault
+	tasks  []*armedTaskFault
 }
 
 type armedFault struct {
@@ -33,22 +56,26 @@ type armedFault struct {
 	left int // < 0: unlimited
 }
 
+// answers is how many matching requests a fault with that Times answers (< 0: unlimited).
+func answers(times int) int {
+	if times == 0 {
+		return 1
+	}
+	return times
+}
+
 // InjectFault arms f for the next f.Times matching requests. Faults are checked in the
 // order they were injected; the first match wins.
 func (s *Server) InjectFault(f Fault) {
-	left := f.Times
-	if left == 0 {
-		left = 1
-	}
 	s.faults.mu.Lock()
-	s.faults.faults = append(s.faults.faults, &armedFault{Fault: f, left: left})
+	s.faults.faults = append(s.faults.faults, &armedFault{Fault: f, left: answers(f.Times)})
 	s.faults.mu.Unlock()
 }
 
-// ClearFaults disarms every injected fault.
+// ClearFaults disarms every injected fault, task faults included.
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
-	s.faults.faults = nil
+	s.faults.faults, s.faults.tasks = nil, nil
 	s.faults.mu.Unlock()
 }
 
@@ -63,6 +90,9 @@ func (t *faultTable) take(r *http.Request) (Fault, bool) {
 		if f.Path != nil && !f.Path.MatchString(r.URL.Path) {
 			continue
 		}
+		if f.KillUploadAfter > 0 && r.ContentLength == 0 {
+			continue // nothing to cut: keep it for the upload it is meant for
+		}
 		if f.left > 0 {
 			f.left--
 			if f.left == 0 {
@@ -74,12 +104,24 @@ func (t *faultTable) take(r *http.Request) (Fault, bool) {
 	return Fault{}, false
 }
 
-// applyFault answers r from a matching fault; false means process the request normally.
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errStyle) bool {
-	f, ok := s.faults.take(r)
-	if !ok {
-		return false
+// snapshot copies the armed faults for the control path.
+func (t *faultTable) snapshot() ([]armedFault, []armedTaskFault) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	faults := make([]armedFault, 0, len(t.faults))
+	for _, f := range t.faults {
+		faults = append(faults, *f)
 	}
+	tasks := make([]armedTaskFault, 0, len(t.tasks))
+	for _, f := range t.tasks {
+		tasks = append(tasks, *f)
+	}
+	return faults, tasks
+}
+
+// applyFault does what f says before the request is processed: wait, drop, or answer
+// with an error. True means the request has been dealt with.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errStyle, f Fault) bool {
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
 		defer t.Stop()
@@ -92,9 +134,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errSty
 		}
 	}
 	if f.Drop {
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
-		}
+		cut(w)
 		return true
 	}
 	if f.Status == 0 {
@@ -105,4 +145,11 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errSty
 	}
 	style.write(w, r, errorf(f.Status, "%s", defaultExplanation(f.Status)))
 	return true
+}
+
+// cut closes the client's connection without a word.
+func cut(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+	}
 }

@@ -3,10 +3,15 @@ package mockserver
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,19 +23,52 @@ const (
 	consumer = "100002"
 )
 
-// startServer starts a server for one test and closes it when the test ends.
-func startServer(t *testing.T, opts Options) *Server {
+// startServer starts a server for one test (or fuzz target) and closes it when it ends.
+func startServer(t testing.TB, opts Options) *Server {
 	t.Helper()
 	s, err := Start(opts)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	t.Cleanup(func() {
+		tlsClients.Delete(s)
 		if err := s.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
 	})
 	return s
+}
+
+// tlsClients holds, per TLS server, a client that trusts its CA.
+var tlsClients sync.Map
+
+// clientFor is the HTTP client for s: the default one, or with TLS one trusting s's CA.
+func clientFor(s *Server) (*http.Client, error) {
+	if s.CAFile() == "" {
+		return http.DefaultClient, nil
+	}
+	if c, ok := tlsClients.Load(s); ok {
+		return c.(*http.Client), nil
+	}
+	pool, err := caPool(s.CAFile())
+	if err != nil {
+		return nil, err
+	}
+	c, _ := tlsClients.LoadOrStore(s, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}})
+	return c.(*http.Client), nil
+}
+
+// caPool reads a PEM file into a pool of trusted roots.
+func caPool(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("no certificate in %s", path)
+	}
+	return pool, nil
 }
 
 // newClock is the fake clock tests start from.
@@ -103,7 +141,11 @@ func send(s *Server, r req) (response, error) {
 			hr.Header.Set(k, v)
 		}
 	}
-	resp, err := http.DefaultClient.Do(hr)
+	client, err := clientFor(s)
+	if err != nil {
+		return response{}, err
+	}
+	resp, err := client.Do(hr)
 	if err != nil {
 		return response{}, err
 	}
@@ -197,4 +239,28 @@ func mustString(t *testing.T, v any) string {
 		t.Fatalf("want a string, got %T %v", v, v)
 	}
 	return s
+}
+
+// logSink collects a server's log lines (Options.Logf).
+type logSink struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logSink) logf(format string, args ...any) {
+	l.mu.Lock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+	l.mu.Unlock()
+}
+
+// find returns the first line containing sub, or "".
+func (l *logSink) find(sub string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.lines {
+		if strings.Contains(line, sub) {
+			return line
+		}
+	}
+	return ""
 }

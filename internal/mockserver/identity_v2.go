@@ -2,14 +2,12 @@ package mockserver
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 )
 
 const (
-	v2BadBody   = "Invalid request body: unable to parse Auth data. Please review XML or JSON formatting"
-	v2BadCreds  = "Unable to authenticate user with credentials provided."
-	maxAuthBody = 64 << 10
+	v2BadBody  = "Invalid request body: unable to parse Auth data. Please review XML or JSON formatting"
+	v2BadCreds = "Unable to authenticate user with credentials provided."
 )
 
 // v2Auth is the "auth" object of a v2.0 token request: exactly one kind of credentials,
@@ -35,8 +33,17 @@ func (s *Server) v2Tokens(w http.ResponseWriter, r *http.Request, _ *call) {
 	var req struct {
 		Auth *v2Auth `json:"auth"`
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxAuthBody))
-	if err != nil || json.Unmarshal(body, &req) != nil || req.Auth == nil || !req.Auth.oneCredential() {
+	// Rackspace Identity speaks XML too; the mock only JSON, so anything else is 415.
+	if !jsonMediaType(r) {
+		raxError(w, http.StatusUnsupportedMediaType, "Content type "+r.Header.Get("Content-Type")+" is not supported; use application/json.")
+		return
+	}
+	body, err := readAuthBody(r)
+	if err != nil {
+		raxError(w, err.Status, err.Message)
+		return
+	}
+	if json.Unmarshal(body, &req) != nil || req.Auth == nil || !req.Auth.oneCredential() {
 		raxError(w, http.StatusBadRequest, v2BadBody)
 		return
 	}

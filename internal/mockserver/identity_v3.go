@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 )
@@ -52,9 +51,23 @@ func isDefaultDomain(d *v3Ref) bool {
 // v3CreateToken is POST /identity/v3/auth/tokens. Without a scope the token is scoped to
 // the user's own project, as Keystone does for users with a default project.
 func (s *Server) v3CreateToken(w http.ResponseWriter, r *http.Request, _ *call) {
+	// Keystone's json_body check first: the media type, then a JSON object.
+	if !jsonMediaType(r) {
+		keystoneError(w, http.StatusBadRequest, keystoneBadRequest("Expecting to find application/json in Content-Type header."))
+		return
+	}
+	body, apiErr := readAuthBody(r)
+	if apiErr != nil {
+		keystoneError(w, apiErr.Status, apiErr.Message)
+		return
+	}
 	var req v3AuthRequest
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxAuthBody))
-	if err != nil || json.Unmarshal(body, &req) != nil || req.Auth == nil || req.Auth.Identity == nil {
+	var obj map[string]any
+	if len(body) > 0 && json.Unmarshal(body, &obj) != nil { // an empty body is the resource's to refuse
+		keystoneError(w, http.StatusBadRequest, keystoneBadRequest("Expecting to find valid JSON in request body."))
+		return
+	}
+	if json.Unmarshal(body, &req) != nil || req.Auth == nil || req.Auth.Identity == nil {
 		keystoneError(w, http.StatusBadRequest, keystoneBadRequest("Expecting to find identity in auth."))
 		return
 	}

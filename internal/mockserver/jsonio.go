@@ -32,14 +32,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // readJSON decodes the request body keeping numbers as json.Number, so integer fields can
-// be told apart from floats. Glance's messages for the failure modes.
+// be told apart from floats. Glance's messages for the failure modes; bodies past
+// maxJSONBody get webob's 413. The Content-Type is not looked at, as in Glance
+// (REFERENCE §1.15).
 func readJSON(r *http.Request) (any, *apiError) {
+	tooLarge := errorf(http.StatusRequestEntityTooLarge, "%s", defaultExplanation(http.StatusRequestEntityTooLarge))
+	if r.ContentLength > maxJSONBody {
+		return nil, tooLarge // known from the headers: no need to read it
+	}
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
 	if err != nil {
 		return nil, errorf(http.StatusBadRequest, "Error reading request body: %v", err)
 	}
 	if len(raw) > maxJSONBody {
-		return nil, errorf(http.StatusRequestEntityTooLarge, "Request body too large.")
+		return nil, tooLarge
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, errorf(http.StatusBadRequest, "Body expected in request.")

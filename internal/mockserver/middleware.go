@@ -15,6 +15,7 @@ type recorder struct {
 	r      *http.Request
 	start  time.Time
 	status int
+	note   string // what a fault did to the answer, for the log
 }
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) *recorder {
@@ -43,7 +44,11 @@ func (rec *recorder) done() {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	rec.s.logf("%s %s %d %s", rec.r.Method, rec.r.URL.RequestURI(), status, time.Since(rec.start).Round(time.Microsecond))
+	note := ""
+	if rec.note != "" {
+		note = " (" + rec.note + ")"
+	}
+	rec.s.logf("%s %s %d %s%s", rec.r.Method, rec.r.URL.RequestURI(), status, time.Since(rec.start).Round(time.Microsecond), note)
 }
 
 // newUUID returns a random (version 4) UUID.

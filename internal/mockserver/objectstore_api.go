@@ -7,7 +7,9 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The Swift API of the object store: accounts, containers and objects, with Swift's codes
@@ -15,8 +17,14 @@ import (
 // an ETag mismatch).
 
 // objectTenant is the caller's tenant if the URL names its own account ("AUTH_<tenant>");
-// a token may not reach into another account.
+// a token may not reach into another account. Before that, as Swift's proxy does, a path
+// that is not valid UTF-8 or holds a NUL is refused (412).
 func objectTenant(c *call) (string, *apiError) {
+	for _, p := range c.params {
+		if !utf8.ValidString(p) || strings.ContainsRune(p, 0) {
+			return "", errorf(http.StatusPreconditionFailed, "Invalid UTF8 or contains NULL")
+		}
+	}
 	if c.params["account"] != "AUTH_"+c.who.TenantID {
 		return "", errorf(http.StatusForbidden, "Access was denied to this resource.")
 	}

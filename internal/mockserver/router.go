@@ -97,7 +97,8 @@ func styleFor(path string) errStyle {
 }
 
 // ServeHTTP runs every request through the same steps: count, fault, authenticate, method,
-// handler. Faulted requests are counted but not processed.
+// handler. Faulted requests are counted; those a fault answers are not processed. The
+// control path (/_mock/) is neither counted nor faulted.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.life.enter() {
 		http.Error(w, "server closing", http.StatusServiceUnavailable)
@@ -106,6 +107,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.life.leave()
 	rec := s.record(w, r)
 	defer rec.done()
+	if isControlPath(r.URL.Path) {
+		defer s.recoverPanic(rec, r, controlErrors)
+		s.serveControl(rec, r)
+		return
+	}
 
 	rt, params := s.router.match(r.URL.EscapedPath())
 	style := styleFor(r.URL.Path)
@@ -113,42 +119,54 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		style = rt.style
 		s.counts.add(r.Method + " " + rt.template)
 	}
-	if s.applyFault(rec, r, style) {
+	defer s.recoverPanic(rec, r, style)
+	serve := func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, rt, params, style) }
+	f, faulted := s.faults.take(r)
+	if faulted && s.applyFault(rec, r, style, f) {
+		return // answered or dropped by the fault
+	}
+	if faulted && f.spoilsAnswer() {
+		s.spoil(rec, r, f, serve)
 		return
 	}
+	serve(rec, r)
+}
+
+// serve authenticates, checks the method and runs the route's handler.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, style errStyle) {
 	c := &call{params: params}
 	// Unknown paths under the API still need a token: keystonemiddleware runs before routing.
 	if (rt != nil && rt.auth) || (rt == nil && needsToken(r.URL.Path)) {
 		who, ok := s.authenticate(r)
 		if !ok {
-			s.unauthorized(rec)
+			s.unauthorized(w)
 			return
 		}
 		c.who = who
 	}
 	if rt == nil {
-		style.write(rec, r, errorf(http.StatusNotFound, "The resource could not be found."))
+		style.write(w, r, errorf(http.StatusNotFound, "The resource could not be found."))
 		return
 	}
 	h, ok := rt.methods[r.Method]
 	if !ok {
 		switch style {
 		case glanceErrors:
-			methodNotAllowed(rec, r, rt.allow())
+			methodNotAllowed(w, r, rt.allow())
 		case swiftErrors:
-			rec.Header().Set("Allow", rt.allow())
-			style.write(rec, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for this resource."))
+			w.Header().Set("Allow", rt.allow())
+			style.write(w, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for this resource."))
 		default:
-			rec.Header().Set("Allow", rt.allow())
-			style.write(rec, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for the requested URL."))
+			w.Header().Set("Allow", rt.allow())
+			style.write(w, r, errorf(http.StatusMethodNotAllowed, "The method is not allowed for the requested URL."))
 		}
 		return
 	}
 	if style == glanceErrors && (r.Method == http.MethodGet || r.Method == http.MethodDelete) && r.ContentLength > 0 {
-		glanceError(rec, r, http.StatusBadRequest, "A body is not expected with this request.")
+		glanceError(w, r, http.StatusBadRequest, "A body is not expected with this request.")
 		return
 	}
-	h(rec, r, c)
+	h(w, r, c)
 }
 
 // needsToken: the APIs sit behind keystonemiddleware, which runs before any routing.

@@ -2,11 +2,13 @@ package mockserver
 
 import (
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,11 +30,18 @@ type Options struct {
 	// UnversionedImageEndpoint makes the catalog's image URL end in "/image" (as Glance's
 	// does) instead of "/image/v2" (as Rackspace's does).
 	UnversionedImageEndpoint bool
-	TokenTTL                 time.Duration // 0 → 24h
+	TokenTTL                 time.Duration // 0 → 24h; SetTokenTTL changes it later
 	// Now is the clock of timestamps and expiry (tokens, tasks); nil → time.Now. A
 	// FakeClock's Now lets tests move it.
 	Now  func() time.Time
 	Logf func(format string, args ...any) // optional request log
+
+	// TLS serves HTTPS with a certificate for 127.0.0.1, ::1 and localhost, signed by a
+	// CA made at Start for this server alone (ECDSA P-256). URL and the catalog then use
+	// https.
+	TLS bool
+	// CAFile is where the CA's PEM is written with TLS; "" → "ca.pem" in the data dir.
+	CAFile string
 }
 
 // Server is a running mock. All methods are safe for concurrent use.
@@ -42,11 +51,13 @@ type Server struct {
 	regions  []string
 	now      func() time.Time
 	dataDir  string
-	ownDir   bool // dataDir was created by Start and is removed by Close
+	ownDir   bool   // dataDir was created by Start and is removed by Close
+	caFile   string // the CA's PEM, with TLS
 
 	http    *http.Server
 	url     string
 	router  *router
+	control *router // the /_mock/ control path
 	life    lifecycle
 	done    chan struct{} // closed when Close starts, to end waits in handlers
 	closeMu sync.Mutex
@@ -58,6 +69,7 @@ type Server struct {
 	// mu guards the API state below. It is never held while image data streams.
 	mu         sync.Mutex
 	delay      time.Duration
+	tokenTTL   time.Duration
 	started    time.Time
 	images     map[string]*image
 	members    map[string][]*MemberRecord       // by image id, in the order they were added
@@ -97,8 +109,9 @@ func Start(opts Options) (*Server, error) {
 		s.now = time.Now
 	}
 	s.started = s.now()
-	if s.opts.TokenTTL <= 0 {
-		s.opts.TokenTTL = 24 * time.Hour
+	s.tokenTTL = opts.TokenTTL
+	if s.tokenTTL <= 0 {
+		s.tokenTTL = defaultTokenTTL
 	}
 	if err := s.openDataDir(); err != nil {
 		return nil, err
@@ -112,11 +125,32 @@ func Start(opts Options) (*Server, error) {
 		s.removeDataDir()
 		return nil, fmt.Errorf("mockserver: listen: %w", err)
 	}
-	s.url = "http://" + ln.Addr().String()
+	scheme := "http://"
+	if opts.TLS {
+		tlsLn, err := s.listenTLS(ln)
+		if err != nil {
+			_ = ln.Close() // never served: nothing to lose
+			s.removeDataDir()
+			return nil, err
+		}
+		ln, scheme = tlsLn, "https://"
+	}
+	s.url = scheme + ln.Addr().String()
 	s.router = s.routes()
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.control = s.controlRoutes()
+	// net/http's own complaints (TLS handshakes a client refused, ...) go to the request
+	// log, not to stderr.
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(logWriter(s.logf), "", 0)}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
+}
+
+// logWriter sends what a log.Logger writes to Logf.
+type logWriter func(format string, args ...any)
+
+func (l logWriter) Write(p []byte) (int, error) {
+	l("%s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 func (s *Server) openDataDir() error {
@@ -167,7 +201,7 @@ func (s *Server) Close() error {
 	return err
 }
 
-// URL is the server's root, "http://127.0.0.1:PORT".
+// URL is the server's root, "http://127.0.0.1:PORT" ("https://…" with Options.TLS).
 func (s *Server) URL() string { return s.url }
 
 // IdentityV2URL is the identity v2.0 endpoint (with trailing slash, as clients expect).
@@ -181,6 +215,10 @@ func (s *Server) ImageURL() string { return s.url + "/image/v2" }
 
 // DataDir is where data files live: images under "images/", objects under "objects/".
 func (s *Server) DataDir() string { return s.dataDir }
+
+// CAFile is the path of the PEM of the CA that signed the server's certificate, for
+// clients to trust (OS_CACERT); "" without Options.TLS.
+func (s *Server) CAFile() string { return s.caFile }
 
 // catalogImageURL is the image URL the identity catalog advertises.
 func (s *Server) catalogImageURL() string {

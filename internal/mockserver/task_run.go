@@ -45,13 +45,17 @@ func (s *Server) runTask(id string, d time.Duration) {
 	})
 }
 
-// processTask enters processing and does the task's work, without holding the lock.
+// processTask enters processing and does the task's work, without holding the lock; an
+// armed TaskFault fails it instead.
 func (s *Server) processTask(id string) taskOutcome {
 	s.mu.Lock()
 	t := s.tasks[id]
 	t.Status, t.UpdatedAt = taskProcessing, s.now()
 	typ, owner, input := t.Type, t.Owner, t.Input // input is never changed after create
 	s.mu.Unlock()
+	if msg, ok := s.faults.takeTask(typ); ok {
+		return failed("%s", msg)
+	}
 	if typ == "export" {
 		return s.runExport(owner, input)
 	}

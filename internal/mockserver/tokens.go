@@ -21,7 +21,7 @@ func (s *Server) issue(who principal, methods []string) *token {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	now := s.now()
-	t := &token{id: hex.EncodeToString(b[:]), who: who, methods: methods, issued: now, expires: now.Add(s.opts.TokenTTL)}
+	t := &token{id: hex.EncodeToString(b[:]), who: who, methods: methods, issued: now, expires: now.Add(s.tokenTTL)}
 	s.tokens[t.id] = t
 	return t
 }
@@ -60,4 +60,27 @@ func (s *Server) IssueToken(tenantID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.issue(s.principalForTenant(tenantID), []string{"token"}).id
+}
+
+// defaultTokenTTL is how long tokens live unless Options.TokenTTL or SetTokenTTL says
+// otherwise.
+const defaultTokenTTL = 24 * time.Hour
+
+// ExpireTokens invalidates every token issued so far at once, as a revocation does: the
+// next call with any of them gets 401, and clients must authenticate again.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	clear(s.tokens)
+	s.mu.Unlock()
+}
+
+// SetTokenTTL changes the lifetime of tokens issued from now on; d ≤ 0 restores the
+// default, 24h. Tokens already issued keep theirs.
+func (s *Server) SetTokenTTL(d time.Duration) {
+	if d <= 0 {
+		d = defaultTokenTTL
+	}
+	s.mu.Lock()
+	s.tokenTTL = d
+	s.mu.Unlock()
 }

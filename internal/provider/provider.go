@@ -24,6 +24,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/image"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/member"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/task"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
 // Address is the provider's registry address.
@@ -77,6 +78,7 @@ func (p *cloudImagesProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional: true,
 				MarkdownDescription: "Identity endpoint. A URL ending in `/v2.0` uses identity v2.0 (Rackspace, Keystone v2), " +
 					"one ending in `/v3` uses Keystone v3. Default: `" + client.DefaultAuthURL + "`. Environment: `OS_AUTH_URL`.",
+				Validators: []validator.String{validate.HTTPURL()},
 			},
 			"username": schema.StringAttribute{
 				Optional:            true,
@@ -127,6 +129,7 @@ func (p *cloudImagesProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional: true,
 				MarkdownDescription: "Images endpoint to use instead of the catalog's, with or without the trailing `/v2`. " +
 					"Environment: `CLOUDIMAGES_ENDPOINT`.",
+				Validators: []validator.String{validate.HTTPURL()},
 			},
 			"insecure": schema.BoolAttribute{
 				Optional: true,
@@ -175,6 +178,11 @@ func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	tflog.Debug(ctx, "authenticated", map[string]any{"region": c.Region(), "image_endpoint": c.ImageEndpoint()})
+	if clientCfg.Insecure {
+		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS certificates are not verified",
+			"insecure = true: the provider accepts any certificate, so anyone between it and the service can read "+
+				"and change what it sends, credentials included. Use cacert_file to trust a private CA instead.")
+	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
 }

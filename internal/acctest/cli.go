@@ -1,0 +1,171 @@
+package acctest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// CLI runs the provider as users run it: the real provider binary, started
+// by the terraform CLI as a plugin process of its own (one per provider
+// configuration), in a working directory of the test. It is for what the
+// in-process harness cannot show: the logs of a real run, -parallelism.
+type CLI struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// providerBinary builds the provider once per test process.
+func providerBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		// Shared by every test of the process, so it cannot be one test's TempDir.
+		binDir, buildErr = os.MkdirTemp("", "cloudimages-provider-") //nolint:usetesting // outlives any one test
+		if buildErr != nil {
+			return
+		}
+		root, err := moduleRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-cloudimages"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build the provider: %v", buildErr)
+	}
+	return binDir
+}
+
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// NewCLI writes config (without the terraform block, which it adds) into a
+// fresh directory, with a CLI configuration that points terraform at the
+// provider just built (dev_overrides, and a local mirror so that init needs
+// no network). env is added to the environment of every terraform command.
+func NewCLI(t *testing.T, config string, env ...string) *CLI {
+	t.Helper()
+	requireTerraform(t)
+	bin := providerBinary(t)
+	dir := t.TempDir()
+	mirror := filepath.Join(dir, ".mirror", "registry.terraform.io", "cloudimages", "cloudimages", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(mirror, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(bin, "terraform-provider-cloudimages"), filepath.Join(mirror, "terraform-provider-cloudimages_v0.0.1")); err != nil {
+		t.Fatal(err)
+	}
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "cloudimages/cloudimages" = %q
+  }
+  filesystem_mirror {
+    path    = %q
+    include = ["cloudimages/cloudimages"]
+  }
+}
+`, bin, filepath.Join(dir, ".mirror"))
+	files := map[string]string{
+		".terraformrc": rc,
+		"main.tf": `terraform {
+  required_providers {
+    cloudimages = { source = "cloudimages/cloudimages" }
+  }
+}
+` + config,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := []string{
+		"TF_CLI_CONFIG_FILE=" + filepath.Join(dir, ".terraformrc"),
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+	}
+	return &CLI{t: t, dir: dir, env: append(base, env...)}
+}
+
+// Dir is the working directory.
+func (c *CLI) Dir() string { return c.dir }
+
+// Result is what one terraform command printed.
+type Result struct {
+	Stdout, Stderr string
+	Err            error
+}
+
+// Run runs terraform with args in the working directory.
+func (c *CLI) Run(args ...string) Result {
+	c.t.Helper()
+	cmd := exec.Command(terraformPath(), append(args, "-no-color")...)
+	cmd.Dir = c.dir
+	cmd.Env = append(cleanEnv(), c.env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return Result{Stdout: stdout.String(), Stderr: stderr.String(), Err: err}
+}
+
+// MustRun is Run that fails the test when terraform fails.
+func (c *CLI) MustRun(args ...string) Result {
+	c.t.Helper()
+	r := c.Run(args...)
+	if r.Err != nil {
+		c.t.Fatalf("terraform %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.Err, r.Stdout, r.Stderr)
+	}
+	return r
+}
+
+func terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
+// cleanEnv is the test's environment without what would change how
+// terraform or the provider behave: TF_* and OS_* variables.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "OS_") || strings.HasPrefix(kv, "CLOUDIMAGES_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
