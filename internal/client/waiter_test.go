@@ -40,7 +40,7 @@ func TestWait_schedule(t *testing.T) {
 func TestWait_defaults(t *testing.T) {
 	t.Parallel()
 	o := WaitOptions{}.withDefaults()
-	if o != DefaultWaitOptions || o.Initial != 100*time.Millisecond || o.Factor != 1.5 || o.Max != 3*time.Second {
+	if o != DefaultWaitOptions || o.Initial != 200*time.Millisecond || o.Factor != 1.09 || o.Max != 2800*time.Millisecond {
 		t.Errorf("defaults %+v", o)
 	}
 	for i := 0; i < 100; i++ {

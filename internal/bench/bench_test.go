@@ -1,0 +1,385 @@
+// Package bench measures what users feel, with the real terraform and the
+// real provider binary against the mock: waits, a fleet apply, a big
+// refresh, a 1 GiB upload, planning over a big unchanged file, import and
+// export. Every time is compared with a floor measured in the same run, since
+// these machines are shared and absolute times vary.
+//
+// go test ./internal/bench runs a smoke pass with tiny sizes (part of make
+// test, so the harness never rots); CLOUDIMAGES_BENCH=full (make bench) runs
+// the real sizes and writes BENCHMARKS.md.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+// sizes are the scenario sizes of one mode.
+type sizes struct {
+	waits       []time.Duration
+	fleet       int
+	fleetFile   int64
+	fleetDelay  time.Duration
+	refresh     int
+	upload      int64
+	importBytes int64
+}
+
+var (
+	full = sizes{
+		waits: []time.Duration{500 * time.Millisecond, 2 * time.Second, 10 * time.Second, 30 * time.Second},
+		fleet: 50, fleetFile: 1 << 20, fleetDelay: 500 * time.Millisecond,
+		refresh: 500, upload: 1 << 30, importBytes: 256 << 20,
+	}
+	smoke = sizes{
+		waits: []time.Duration{100 * time.Millisecond},
+		fleet: 3, fleetFile: 1 << 10, fleetDelay: 50 * time.Millisecond,
+		refresh: 5, upload: 4 << 20, importBytes: 1 << 20,
+	}
+)
+
+func TestBench(t *testing.T) {
+	acctest.SkipIfLive(t)
+	mode, sz := "smoke", smoke
+	if os.Getenv("CLOUDIMAGES_BENCH") == "full" {
+		mode, sz = "full", full
+	}
+	var rows []row
+	rows = append(rows, benchWaits(t, sz)...)
+	rows = append(rows, benchFleet(t, sz)...)
+	rows = append(rows, benchRefresh(t, sz)...)
+	rows = append(rows, benchUploadAndPlan(t, sz)...)
+	rows = append(rows, benchImportExport(t, sz)...)
+
+	report := render(mode, rows)
+	fmt.Print(report)
+	if mode == "full" {
+		root, err := filepath.Abs("../..")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "BENCHMARKS.md"), []byte(report), 0o644); err != nil { //nolint:gosec // a document
+			t.Fatal(err)
+		}
+	}
+	for _, r := range rows {
+		if r.measured <= 0 {
+			t.Errorf("%s: nothing measured", r.scenario)
+		}
+	}
+}
+
+// benchWaits: the mock makes an uploaded image active D after the upload;
+// how long after that does the waiter return, and with how many GETs?
+func benchWaits(t *testing.T, sz sizes) []row {
+	var rows []row
+	for _, d := range sz.waits {
+		srv := acctest.Mock(t, mockserver.Options{Delay: d})
+		c := newClient(t, srv)
+		ctx := context.Background()
+		img, err := c.CreateImage(ctx, client.CreateImageInput{Name: "wait", DiskFormat: "raw", ContainerFormat: "bare"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.UploadImageData(ctx, img.ID, bytes.NewReader(make([]byte, 1024)), 1024); err != nil {
+			t.Fatal(err)
+		}
+		uploaded := time.Now() // the mock's timer started before this
+		before := srv.RequestCount("GET", "/image/v2/images/{image_id}")
+		if _, err := c.WaitForImage(ctx, img.ID, "active"); err != nil {
+			t.Fatal(err)
+		}
+		late := time.Since(uploaded) - d
+		gets := srv.RequestCount("GET", "/image/v2/images/{image_id}") - before
+		target := 0.1*d.Seconds() + 0.25
+		rows = append(rows, row{
+			scenario: fmt.Sprintf("wait D=%s: transition → Create returns", d), unit: "s",
+			measured: late.Seconds(), floor: d.Seconds(), target: fmt.Sprintf("≤ %.2f s", target), pass: late.Seconds() <= target,
+		}, row{
+			scenario: fmt.Sprintf("wait D=%s: GETs per wait", d), unit: "GETs",
+			measured: float64(gets), floor: 1, target: "≤ 12", pass: gets <= 12,
+		})
+	}
+	return rows
+}
+
+// benchFleet: apply N images of a small file at -parallelism=10 against the
+// same apply of N terraform_data.
+func benchFleet(t *testing.T, sz sizes) []row {
+	srv := acctest.Mock(t, mockserver.Options{Delay: sz.fleetDelay})
+	file := acctest.WriteImageFile(t, "fleet.raw", sz.fleetFile, 1)
+	images := acctest.NewCLI(t, acctest.ProviderConfig(srv, acctest.Producer)+fmt.Sprintf(`
+resource "cloudimages_image" "fleet" {
+  count            = %d
+  name             = "fleet-${count.index}"
+  file             = %q
+  disk_format      = "raw"
+  container_format = "bare"
+}
+`, sz.fleet, file.Path))
+	floor := acctest.NewCLI(t, fmt.Sprintf(`
+resource "terraform_data" "fleet" {
+  count = %d
+  input = "fleet-${count.index}"
+}
+`, sz.fleet))
+	images.MustRun("init", "-input=false")
+	floor.MustRun("init", "-input=false")
+	floorTime := timed(func() { floor.MustRun("apply", "-auto-approve", "-input=false", "-parallelism=10") })
+	measured := timed(func() { images.MustRun("apply", "-auto-approve", "-input=false", "-parallelism=10") })
+	limit := floorTime.Seconds() + 5*(sz.fleetDelay.Seconds()+0.3)
+	return []row{{
+		scenario: fmt.Sprintf("apply %d images of %s, -parallelism=10, D=%s", sz.fleet, bytesize(sz.fleetFile), sz.fleetDelay), unit: "s",
+		measured: measured.Seconds(), floor: floorTime.Seconds(),
+		target: fmt.Sprintf("≤ floor + 5×(D+0.3 s) = %.2f s", limit), pass: measured.Seconds() <= limit,
+	}}
+}
+
+// benchRefresh: plan (with refresh) over N images in the state against the
+// same plan over N terraform_data; one GET per image, one authentication.
+func benchRefresh(t *testing.T, sz sizes) []row {
+	srv := acctest.Mock(t, mockserver.Options{})
+	images := acctest.NewCLI(t, acctest.ProviderConfig(srv, acctest.Producer)+fmt.Sprintf(`
+resource "cloudimages_image" "many" {
+  count = %d
+  name  = "many-${count.index}"
+}
+`, sz.refresh))
+	floor := acctest.NewCLI(t, fmt.Sprintf(`
+resource "terraform_data" "many" {
+  count = %d
+  input = "many-${count.index}"
+}
+`, sz.refresh))
+	for _, cli := range []*acctest.CLI{images, floor} {
+		cli.MustRun("init", "-input=false")
+		cli.MustRun("apply", "-auto-approve", "-input=false", "-parallelism=20")
+	}
+	floorTime := timed(func() { floor.MustRun("plan", "-input=false") })
+	srv.ResetCounters()
+	measured := timed(func() { images.MustRun("plan", "-input=false") })
+	gets := srv.RequestCount("GET", "/image/v2/images/{image_id}")
+	auths := srv.RequestCount("POST", "/identity/v2.0/tokens")
+	limit := 1.5 * floorTime.Seconds()
+	return []row{
+		{
+			scenario: fmt.Sprintf("plan (refresh) with %d images in state", sz.refresh), unit: "s",
+			measured: measured.Seconds(), floor: floorTime.Seconds(), target: fmt.Sprintf("≤ 1.5 × floor = %.2f s", limit),
+			pass: measured.Seconds() <= limit,
+		},
+		{
+			scenario: fmt.Sprintf("plan with %d images: GETs, authentications", sz.refresh), unit: "GETs",
+			measured: float64(gets), floor: float64(sz.refresh), target: "exactly 1 GET per image, 1 auth",
+			pass: gets == sz.refresh && auths == 1, note: fmt.Sprintf("%d authentication(s)", auths),
+		},
+	}
+}
+
+// benchUploadAndPlan: upload a big file with the provider against curl -T to
+// the same route of the same (standalone) mock; peak memory of both
+// processes; then plan over the unchanged big image against a tiny one.
+func benchUploadAndPlan(t *testing.T, sz sizes) []row {
+	mock := startStandalone(t)
+	big := acctest.WriteImageFile(t, "big.raw", sz.upload, 2)
+	tiny := acctest.WriteImageFile(t, "tiny.raw", 1024, 3)
+
+	// Floor: curl -T of the same file to a fresh image of the same mock.
+	token, imageURL := mock.token(t), mock.url+"/image/v2/images"
+	id := mock.createImage(t, token)
+	curlTime := timed(func() {
+		out, err := exec.Command("curl", "-sS", "-f", "-X", "PUT", "-T", big.Path,
+			"-H", "X-Auth-Token: "+token, "-H", "Content-Type: application/octet-stream",
+			imageURL+"/"+id+"/file").CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl -T: %v\n%s", err, out)
+		}
+	})
+
+	config := func(f acctest.ImageFile) string {
+		return fmt.Sprintf(`
+provider "cloudimages" {
+  auth_url = %q
+  username = "producer"
+  api_key  = "producer-key"
+}
+
+resource "cloudimages_image" "data" {
+  name             = "data"
+  file             = %q
+  disk_format      = "raw"
+  container_format = "bare"
+}
+`, mock.url+"/identity/v2.0/", f.Path)
+	}
+	bigCLI, tinyCLI := acctest.NewCLI(t, config(big)), acctest.NewCLI(t, config(tiny))
+	bigCLI.MustRun("init", "-input=false")
+	tinyCLI.MustRun("init", "-input=false")
+	tinyApply := timed(func() { tinyCLI.MustRun("apply", "-auto-approve", "-input=false") })
+	var providerRSS int64
+	bigApply := timed(func() {
+		stop := sampleRSS("terraform-provider-cloudimages", &providerRSS)
+		bigCLI.MustRun("apply", "-auto-approve", "-input=false")
+		stop()
+	})
+	// The apply's own cost, measured on the tiny image, is not upload time.
+	uploadTime := bigApply - tinyApply
+	ratio := curlTime.Seconds() / uploadTime.Seconds()
+	mockRSS := peakRSS(mock.cmd.Process.Pid)
+
+	planBig := median(3, func() time.Duration { return timed(func() { bigCLI.MustRun("plan", "-input=false") }) })
+	planTiny := median(3, func() time.Duration { return timed(func() { tinyCLI.MustRun("plan", "-input=false") }) })
+	return []row{
+		{
+			scenario: fmt.Sprintf("upload %s: throughput vs curl -T", bytesize(sz.upload)), unit: "MB/s",
+			measured: float64(sz.upload) / 1e6 / uploadTime.Seconds(), floor: float64(sz.upload) / 1e6 / curlTime.Seconds(),
+			target: "≥ 80 % of curl", pass: ratio >= 0.8,
+		},
+		{
+			scenario: fmt.Sprintf("upload %s: provider peak RSS", bytesize(sz.upload)), unit: "MiB",
+			measured: float64(providerRSS) / (1 << 20), floor: 64, target: "< 64 MiB", pass: providerRSS < 64<<20,
+		},
+		{
+			scenario: fmt.Sprintf("upload %s: mock peak RSS", bytesize(sz.upload)), unit: "MiB",
+			measured: float64(mockRSS) / (1 << 20), floor: 64, target: "< 64 MiB", pass: mockRSS < 64<<20,
+		},
+		{
+			scenario: fmt.Sprintf("plan with an unchanged %s image in state", bytesize(sz.upload)), unit: "s",
+			measured: planBig.Seconds(), floor: planTiny.Seconds(), target: "within 100 ms of a 1 KiB image",
+			pass: planBig-planTiny <= 100*time.Millisecond,
+		},
+	}
+}
+
+// benchImportExport: an import task of a big object and the export of that
+// image, against copying the object with curl GET then PUT.
+func benchImportExport(t *testing.T, sz sizes) []row {
+	mock := startStandalone(t)
+	token := mock.token(t)
+	store := mock.url + "/object/v1/AUTH_100001"
+	vhd := filepath.Join(t.TempDir(), "big.vhd")
+	f, err := os.Create(vhd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mockserver.WriteFixedVHD(f, sz.importBytes); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	curl := func(args ...string) {
+		t.Helper()
+		out, err := exec.Command("curl", append([]string{"-sS", "-f", "-H", "X-Auth-Token: " + token}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl %v: %v\n%s", args, err, out)
+		}
+	}
+	for _, c := range []string{"bench", "copies", "out"} {
+		curl("-X", "PUT", store+"/"+c)
+	}
+	curl("-X", "PUT", "-T", vhd, store+"/bench/big.vhd")
+
+	copied := filepath.Join(t.TempDir(), "copy.vhd")
+	floor := timed(func() {
+		curl("-o", copied, store+"/bench/big.vhd")
+		curl("-X", "PUT", "-T", copied, store+"/copies/big.vhd")
+	})
+
+	c := newClientURL(t, mock.url+"/identity/v2.0/")
+	ctx := context.Background()
+	measured := timed(func() {
+		task, err := c.CreateImportTask(ctx, client.ImportTaskInput{ImageName: "big", ImportFrom: "bench/big.vhd"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if task, err = c.WaitForTask(ctx, task.ID); err != nil {
+			t.Fatal(err)
+		}
+		exp, err := c.CreateExportTask(ctx, task.ResultString("image_id"), "out")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.WaitForTask(ctx, exp.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+	limit := 1.5 * floor.Seconds()
+	return []row{{
+		scenario: fmt.Sprintf("import task of %s + export of the image", bytesize(sz.importBytes)), unit: "s",
+		measured: measured.Seconds(), floor: floor.Seconds(), target: fmt.Sprintf("≤ 1.5 × floor = %.2f s", limit),
+		pass: measured.Seconds() <= limit,
+	}}
+}
+
+func newClient(t *testing.T, srv *mockserver.Server) *client.Client {
+	t.Helper()
+	return newClientURL(t, srv.IdentityV2URL())
+}
+
+func newClientURL(t *testing.T, authURL string) *client.Client {
+	t.Helper()
+	c, err := client.New(context.Background(), client.Config{AuthURL: authURL, Username: "producer", APIKey: "producer-key", MaxRetries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func timed(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
+
+func median(n int, f func() time.Duration) time.Duration {
+	var ds []time.Duration
+	for range n {
+		ds = append(ds, f())
+	}
+	for i := range ds {
+		for j := i + 1; j < len(ds); j++ {
+			if ds[j] < ds[i] {
+				ds[i], ds[j] = ds[j], ds[i]
+			}
+		}
+	}
+	return ds[len(ds)/2]
+}
+
+func bytesize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	default:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+}
+
+// machine describes where the numbers were taken.
+func machine() string {
+	mem := "unknown memory"
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "MemTotal:") {
+				mem = strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:"))
+			}
+		}
+	}
+	tf, _ := exec.Command("terraform", "version").Output()
+	return fmt.Sprintf("%d CPUs (nproc), %s memory, %s/%s, %s, %s", runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH,
+		runtime.Version(), strings.SplitN(string(tf), "\n", 2)[0])
+}

@@ -1,0 +1,207 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// row is one line of the report.
+type row struct {
+	scenario string
+	unit     string
+	measured float64
+	floor    float64
+	target   string
+	pass     bool
+	note     string
+}
+
+func render(mode string, rows []row) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmarks\n\n%s run of `make bench` on %s.\nMachine: %s.\n\n", mode, time.Now().UTC().Format("2006-01-02"), machine())
+	b.WriteString("Every time is compared with a floor measured in the same run: these machines are shared and absolute times vary.\n\n")
+	b.WriteString("| scenario | measured | floor | ratio | target | pass |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range rows {
+		ratio := "—"
+		if r.floor > 0 {
+			ratio = fmt.Sprintf("%.2f", r.measured/r.floor)
+		}
+		pass := "yes"
+		if !r.pass {
+			pass = "**no**"
+		}
+		note := ""
+		if r.note != "" {
+			note = " (" + r.note + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %.3g %s%s | %.3g %s | %s | %s | %s |\n", r.scenario, r.measured, r.unit, note, r.floor, r.unit, ratio, r.target, pass)
+	}
+	return b.String()
+}
+
+// standalone is the mock run as its own process, so that its memory is its own.
+type standalone struct {
+	url string
+	cmd *exec.Cmd
+}
+
+var (
+	mockBuild    sync.Once
+	mockBinary   string
+	mockBuildErr error
+)
+
+func startStandalone(t *testing.T) *standalone {
+	t.Helper()
+	mockBuild.Do(func() {
+		dir, err := os.MkdirTemp("", "cloudimages-bench-") //nolint:usetesting // shared by every scenario of the process
+		if err != nil {
+			mockBuildErr = err
+			return
+		}
+		mockBinary = filepath.Join(dir, "cloudimages-mock")
+		out, err := exec.Command("go", "build", "-o", mockBinary, "../../cmd/cloudimages-mock").CombinedOutput()
+		if err != nil {
+			mockBuildErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if mockBuildErr != nil {
+		t.Fatalf("build the mock: %v", mockBuildErr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	cmd := exec.Command(mockBinary)
+	cmd.Env = append(os.Environ(), "MOCK_ADDR="+addr, "MOCK_DELAY=0s", "MOCK_DATA_DIR="+t.TempDir())
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if conn, err := net.Dial("tcp", addr); err == nil {
+			_ = conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the mock did not start:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return &standalone{url: "http://" + addr, cmd: cmd}
+}
+
+// token authenticates as the producer.
+func (m *standalone) token(t *testing.T) string {
+	t.Helper()
+	body := `{"auth":{"RAX-KSKEY:apiKeyCredentials":{"username":"producer","apiKey":"producer-key"}}}`
+	resp, err := http.Post(m.url+"/identity/v2.0/tokens", "application/json", strings.NewReader(body)) //nolint:noctx // a test
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Access struct {
+			Token struct {
+				ID string `json:"id"`
+			} `json:"token"`
+		} `json:"access"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || doc.Access.Token.ID == "" {
+		t.Fatalf("authenticate: %v", err)
+	}
+	return doc.Access.Token.ID
+}
+
+func (m *standalone) createImage(t *testing.T, token string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, m.url+"/image/v2/images", strings.NewReader(`{"name":"curl","disk_format":"raw","container_format":"bare"}`)) //nolint:noctx // a test
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var img struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&img); err != nil || img.ID == "" {
+		t.Fatalf("create image: %v (%s)", err, resp.Status)
+	}
+	return img.ID
+}
+
+// peakRSS is a process's peak resident memory (VmHWM), in bytes.
+func peakRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+// sampleRSS watches every process whose command line contains name and
+// keeps the highest peak RSS seen in *peak, until stop is called.
+func sampleRSS(name string, peak *int64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			entries, _ := os.ReadDir("/proc")
+			for _, e := range entries {
+				pid, err := strconv.Atoi(e.Name())
+				if err != nil {
+					continue
+				}
+				cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+				if err != nil || !bytes.Contains(cmdline, []byte(name)) {
+					continue
+				}
+				if rss := peakRSS(pid); rss > *peak {
+					*peak = rss
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
