@@ -26,6 +26,10 @@ type Client struct {
 	// maxRetries also bounds the retries that need a look at the server
 	// first: uploads while the image is queued, lost task creates.
 	maxRetries int
+	// sourceHTTP fetches source_url data: its own client, without the API's
+	// token or request logging (its headers may hold credentials).
+	sourceHTTP *http.Client
+	disco      discovery
 }
 
 // Region is the region whose images endpoint the client uses ("" when an
@@ -92,6 +96,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	ctx = secrets.mask(ctx)
 
 	httpClient := http.Client{Transport: newTransport(newHTTPTransport(tlsCfg), cfg.MaxRetries, secrets)}
+	sourceHTTP := &http.Client{Transport: newHTTPTransport(tlsCfg)}
 
 	if method == authEndpointToken {
 		base, _ := normalizeImageEndpoint(cfg.Endpoint) // validated
@@ -104,7 +109,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 			return nil, err
 		}
 		tflog.Debug(ctx, "Using the images endpoint and token as given, without identity", map[string]any{"endpoint": base})
-		return &Client{image: imageServiceClient(pc, base), region: cfg.Region, secrets: secrets, maxRetries: cfg.MaxRetries}, nil
+		return &Client{image: imageServiceClient(pc, base), region: cfg.Region, secrets: secrets, maxRetries: cfg.MaxRetries, sourceHTTP: sourceHTTP}, nil
 	}
 
 	pc, err := openstack.NewClient(cfg.AuthURL)
@@ -147,7 +152,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("reading the identity response from %s: %w", cfg.AuthURL, err)
 	}
 
-	c := &Client{tenantID: info.tenantID, secrets: secrets, maxRetries: cfg.MaxRetries}
+	c := &Client{tenantID: info.tenantID, secrets: secrets, maxRetries: cfg.MaxRetries, sourceHTTP: sourceHTTP}
 	if cfg.Endpoint != "" {
 		base, _ := normalizeImageEndpoint(cfg.Endpoint) // validated
 		c.region = cfg.Region

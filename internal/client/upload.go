@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"crypto/md5" //nolint:gosec // Glance's checksum is md5; used for comparison only
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
@@ -17,18 +18,21 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/decompress"
 )
 
 // Digest describes image data: hex md5 (Glance's checksum), hex sha512
 // (Glance's os_hash_value with os_hash_algo sha512) and size in bytes.
 type Digest struct {
 	MD5, SHA512 string
+	SHA256      string // only when asked for (UploadSource.SHA256)
 	Size        int64
 }
 
 const (
 	progressMinSize  = 16 << 20 // uploads smaller than this log no progress
-	progressInterval = 10 * time.Second
+	progressInterval = 5 * time.Second
 )
 
 // errNotReplayable is returned (through gophercloud) when the token expired
@@ -44,6 +48,7 @@ type hashingReader struct {
 	src     io.Reader
 	md5     hash.Hash
 	sha     hash.Hash
+	sha256  hash.Hash // nil unless asked for
 	n       int64
 	size    int64
 	start   time.Time
@@ -66,6 +71,9 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	if n > 0 {
 		h.md5.Write(p[:n])
 		h.sha.Write(p[:n])
+		if h.sha256 != nil {
+			h.sha256.Write(p[:n])
+		}
 		h.n += int64(n)
 		h.progress(false)
 	}
@@ -88,6 +96,9 @@ func (h *hashingReader) Seek(offset int64, whence int) (int64, error) {
 	}
 	h.md5.Reset()
 	h.sha.Reset()
+	if h.sha256 != nil {
+		h.sha256.Reset()
+	}
 	h.n = 0
 	return 0, nil
 }
@@ -122,7 +133,11 @@ func (h *hashingReader) progress(final bool) {
 }
 
 func (h *hashingReader) digest() Digest {
-	return Digest{MD5: hex.EncodeToString(h.md5.Sum(nil)), SHA512: hex.EncodeToString(h.sha.Sum(nil)), Size: h.n}
+	d := Digest{MD5: hex.EncodeToString(h.md5.Sum(nil)), SHA512: hex.EncodeToString(h.sha.Sum(nil)), Size: h.n}
+	if h.sha256 != nil {
+		d.SHA256 = hex.EncodeToString(h.sha256.Sum(nil))
+	}
+	return d
 }
 
 // UploadImageData streams r (size bytes, -1 if unknown) to PUT
@@ -132,6 +147,10 @@ func (h *hashingReader) digest() Digest {
 // upload is never retried by the transport (the stream is consumed); if the
 // token expires during it, it is sent again only when r can seek.
 func (c *Client) UploadImageData(ctx context.Context, id string, r io.Reader, size int64) (Digest, error) {
+	return c.uploadOnce(ctx, id, r, size, false)
+}
+
+func (c *Client) uploadOnce(ctx context.Context, id string, r io.Reader, size int64, withSHA256 bool) (Digest, error) {
 	u := c.imageURL(id, "file")
 	if id == "" {
 		return Digest{}, emptyID(http.MethodPut, u)
@@ -140,6 +159,9 @@ func (c *Client) UploadImageData(ctx context.Context, id string, r io.Reader, si
 		size = -1
 	}
 	hr := newHashingReader(c.secrets.mask(ctx), id, r, size)
+	if withSHA256 {
+		hr.sha256 = sha256.New()
+	}
 	headers := map[string]string{"Content-Type": "application/octet-stream"}
 	if size >= 0 {
 		headers["X-Openstack-Image-Size"] = strconv.FormatInt(size, 10)
@@ -165,13 +187,82 @@ func (c *Client) UploadImageData(ctx context.Context, id string, r io.Reader, si
 	return d, nil
 }
 
-// UploadImageFile streams the file at path to the image. An upload that
-// fails part-way is sent again from the start of the file while the image is
+// UploadSource is image data to upload: Open is called once per attempt
+// and gives the data and its size (-1 when unknown, such as decompressed or
+// downloaded data).
+type UploadSource struct {
+	Open func(ctx context.Context) (io.ReadCloser, int64, error)
+	// SHA256 also computes the sha256 of the data while streaming.
+	SHA256 bool
+}
+
+// FileSource is the file at path, decompressed while it streams when
+// decompress is set and its first bytes say gzip, bzip2, xz or zstd.
+func FileSource(path string, decompress bool) UploadSource {
+	return UploadSource{Open: func(context.Context) (io.ReadCloser, int64, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, 0, fmt.Errorf("opening image data: %w", err)
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, 0, fmt.Errorf("reading image data: %w", err)
+		}
+		if !st.Mode().IsRegular() {
+			f.Close()
+			return nil, 0, fmt.Errorf("image data %s is not a regular file", path)
+		}
+		if !decompress {
+			return f, st.Size(), nil
+		}
+		return decompressed(f, st.Size())
+	}}
+}
+
+// decompressed wraps rc (size bytes, -1 if unknown) in a decompressor when
+// its data is compressed; the size of decompressed data is unknown.
+func decompressed(rc io.ReadCloser, size int64) (io.ReadCloser, int64, error) {
+	r, format, err := decompress.Reader(rc)
+	if err != nil {
+		rc.Close()
+		return nil, 0, err
+	}
+	if format == decompress.None {
+		return readCloser{r, rc}, size, nil
+	}
+	return readCloser{r, multiCloser{r, rc}}, -1, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+type multiCloser []io.Closer
+
+func (m multiCloser) Close() error {
+	var first error
+	for _, c := range m {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// UploadImageFile streams the file at path to the image (see UploadImage).
+func (c *Client) UploadImageFile(ctx context.Context, id, path string) (Digest, error) {
+	return c.UploadImage(ctx, id, FileSource(path, false))
+}
+
+// UploadImage streams src to the image while hashing it. An upload that
+// fails part-way is sent again from the start of the data while the image is
 // still queued (the server discarded the partial data), at most maxRetries
 // times; otherwise its error is returned.
-func (c *Client) UploadImageFile(ctx context.Context, id, path string) (Digest, error) {
+func (c *Client) UploadImage(ctx context.Context, id string, src UploadSource) (Digest, error) {
 	for attempt := 0; ; attempt++ {
-		d, err := c.uploadFileOnce(ctx, id, path)
+		d, err := c.uploadSourceOnce(ctx, id, src)
 		if err == nil || attempt >= c.maxRetries || !unsure(err) || !c.stillQueued(ctx, id) {
 			return d, err
 		}
@@ -200,20 +291,13 @@ func (c *Client) stillQueued(ctx context.Context, id string) bool {
 	return queued
 }
 
-func (c *Client) uploadFileOnce(ctx context.Context, id, path string) (Digest, error) {
-	f, err := os.Open(path)
+func (c *Client) uploadSourceOnce(ctx context.Context, id string, src UploadSource) (Digest, error) {
+	r, size, err := src.Open(ctx)
 	if err != nil {
-		return Digest{}, fmt.Errorf("opening image data: %w", err)
+		return Digest{}, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return Digest{}, fmt.Errorf("reading image data: %w", err)
-	}
-	if !st.Mode().IsRegular() {
-		return Digest{}, fmt.Errorf("image data %s is not a regular file", path)
-	}
-	return c.UploadImageData(ctx, id, f, st.Size())
+	defer r.Close()
+	return c.uploadOnce(ctx, id, r, size, src.SHA256)
 }
 
 // HashFile computes md5 and sha512 of the file at path in one streaming pass.

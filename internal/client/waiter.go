@@ -144,7 +144,11 @@ func (c *Client) WaitForImage(ctx context.Context, id string, target ...string) 
 		if why, failed := failedStatuses[img.Status]; failed {
 			return false, fmt.Errorf("image %s is %q while waiting for it to become %s: %s; delete it and create it again", id, img.Status, want, why)
 		}
-		if img.Status == StatusQueued && slices.Contains(busyStatuses, prev) {
+		failedImport := img.Properties["os_glance_failed_import"]
+		if img.Status == StatusQueued && (slices.Contains(busyStatuses, prev) || failedImport != "") {
+			if method := failedImport; method != "" {
+				return false, fmt.Errorf("image %s went back from %q to %q: the %s import failed on the server (os_glance_failed_import); check that the server can fetch the data and that it matches disk_format", id, prev, img.Status, method)
+			}
 			return false, fmt.Errorf("image %s went back from %q to %q while waiting for it to become %s: the server rejected the image data; check the data and its disk_format, then upload again", id, prev, img.Status, want)
 		}
 		return false, nil
