@@ -92,6 +92,13 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 		}
 		opts.TLS = on
 	}
+	if v := getenv("MOCK_EXTRA_READONLY_PROPERTIES"); v != "" {
+		props, err := readOnlyProperties(v)
+		if err != nil {
+			return opts, fmt.Errorf("MOCK_EXTRA_READONLY_PROPERTIES: %w", err)
+		}
+		opts.ExtraReadOnlyProperties = props
+	}
 	opts.CAFile = getenv("MOCK_CA_FILE")
 	if opts.CAFile != "" && !opts.TLS {
 		complain(stderr, "MOCK_CA_FILE is ignored: it is only used with MOCK_TLS=1")
@@ -121,6 +128,9 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 	fmt.Fprintf(&b, "  image          %s\n", srv.ImageURL())
 	fmt.Fprintf(&b, "  object store   %s (producer; others: AUTH_<tenant id>)\n", srv.ObjectStoreURL(accounts[0].TenantID))
 	fmt.Fprintf(&b, "  data dir       %s\n", srv.DataDir())
+	if len(opts.ExtraReadOnlyProperties) > 0 {
+		fmt.Fprintf(&b, "  read-only      %s (on every image)\n", formatProperties(opts.ExtraReadOnlyProperties))
+	}
 	if srv.CAFile() != "" {
 		fmt.Fprintf(&b, "  CA certificate %s\n", srv.CAFile())
 	}

@@ -39,6 +39,24 @@ func TestOptions_DefaultsEnvAndFlags(t *testing.T) {
 	}
 }
 
+func TestOptions_ExtraReadOnlyProperties(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"MOCK_EXTRA_READONLY_PROPERTIES": "x_cloud_region=MOCK-1, os_glance_stores=default,empty="}
+	opts, err := options(nil, env(vars), io.Discard)
+	want := map[string]string{"x_cloud_region": "MOCK-1", "os_glance_stores": "default", "empty": ""}
+	if err != nil || len(opts.ExtraReadOnlyProperties) != len(want) {
+		t.Fatalf("%+v, %v", opts.ExtraReadOnlyProperties, err)
+	}
+	for k, v := range want {
+		if got, ok := opts.ExtraReadOnlyProperties[k]; !ok || got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if got := formatProperties(want); got != "empty=,os_glance_stores=default,x_cloud_region=MOCK-1" {
+		t.Errorf("banner form %q", got)
+	}
+}
+
 func TestOptions_TLS(t *testing.T) {
 	t.Parallel()
 	opts, err := options(nil, env(map[string]string{"MOCK_TLS": "1", "MOCK_CA_FILE": "/tmp/ca.pem"}), io.Discard)
@@ -57,6 +75,9 @@ func TestOptions_Refusals(t *testing.T) {
 	for name, vars := range map[string]map[string]string{
 		"bad delay": {"MOCK_DELAY": "soon"},
 		"bad tls":   {"MOCK_TLS": "yes please"},
+		"no value":  {"MOCK_EXTRA_READONLY_PROPERTIES": "x_cloud_region"},
+		"no key":    {"MOCK_EXTRA_READONLY_PROPERTIES": "=MOCK"},
+		"twice":     {"MOCK_EXTRA_READONLY_PROPERTIES": "a=1,a=2"},
 	} {
 		if _, err := options(nil, env(vars), io.Discard); err == nil {
 			t.Errorf("%s accepted", name)
@@ -69,6 +90,11 @@ func TestOptions_Refusals(t *testing.T) {
 	}
 	if code := run(nil, env(map[string]string{"MOCK_FLAVOR": "nova", "MOCK_ADDR": "127.0.0.1:0"}), io.Discard, io.Discard); code != 2 {
 		t.Errorf("unknown flavor: exit %d", code)
+	}
+	vars := map[string]string{"MOCK_EXTRA_READONLY_PROPERTIES": "status=active", "MOCK_ADDR": "127.0.0.1:0"}
+	stderr.Reset()
+	if code := run(nil, env(vars), io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), `"status" is a base attribute`) {
+		t.Errorf("base attribute as extra: exit %d, %q", code, stderr.String())
 	}
 	if code := run([]string{"extra"}, env(nil), io.Discard, io.Discard); code != 2 {
 		t.Errorf("extra argument: exit %d", code)
@@ -122,7 +148,8 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	t.Parallel()
 	var out syncBuffer
 	done := make(chan int)
-	vars := map[string]string{"MOCK_ADDR": "127.0.0.1:0", "MOCK_FLAVOR": "rackspace", "MOCK_DELAY": "0s"}
+	vars := map[string]string{"MOCK_ADDR": "127.0.0.1:0", "MOCK_FLAVOR": "rackspace", "MOCK_DELAY": "0s",
+		"MOCK_EXTRA_READONLY_PROPERTIES": "x_cloud_region=MOCK-1"}
 	go func() { done <- run(nil, env(vars), &out, io.Discard) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "Press Ctrl-C") {
@@ -134,7 +161,7 @@ func TestRun_BannerAndCleanStop(t *testing.T) {
 	banner := out.String()
 	for _, want := range []string{"/identity/v2.0/", "/identity/v3/", "/image/v2", "producer-key", "consumer-pass",
 		"export OS_AUTH_URL=http://127.0.0.1:", "export OS_USERNAME=producer", "flavor rackspace",
-		"/object/v1/AUTH_100001", "images/sample.vhd", "exports", "/_mock/ (faults, tokens, counters"} {
+		"/object/v1/AUTH_100001", "images/sample.vhd", "exports", "/_mock/ (faults, tokens, counters", "read-only      x_cloud_region=MOCK-1 (on every image)"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}

@@ -29,6 +29,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*memberResource)(nil)
 	_ resource.ResourceWithImportState = (*memberResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*memberResource)(nil)
 )
 
 // NewMemberResource is the constructor of cloudimages_image_member.
@@ -98,6 +99,11 @@ func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan warns when cloudimages_image_access manages the same image.
+func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	warnIfManagedTwice(ctx, r.client, req.Plan, managedByMember, &resp.Diagnostics)
+}
+
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan memberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -113,25 +119,27 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 		mem, err = r.client.GetMember(ctx, imageID, memberID)
 	}
 	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("share image %s with %s", imageID, memberID), err, r.addHint(ctx, imageID, err))
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("share image %s with %s", imageID, memberID), err, shareHint(ctx, r.client, "cloudimages_image_member", imageID, err))
 		return
 	}
 	plan.setFromAPI(mem)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// addHint explains a refused share: the image is not shared, or these are
-// not the owner's credentials.
-func (r *memberResource) addHint(ctx context.Context, imageID string, err error) string {
+// shareHint explains a refused change to an image's members: the image is
+// not shared, or these are not the owner's credentials. resourceType names
+// the resource to configure with the producer's credentials.
+func shareHint(ctx context.Context, c *client.Client, resourceType, imageID string, err error) string {
 	switch client.StatusCode(err) {
 	case http.StatusForbidden:
-		img, getErr := r.client.GetImage(ctx, imageID)
-		if getErr == nil && img.Owner != r.client.TenantID() && r.client.TenantID() != "" {
-			return fmt.Sprintf("Only the image's owner (tenant %s) can share it, and this provider is authenticated as tenant %s. "+
-				"Configure cloudimages_image_member with the producer's credentials (a provider alias); the consumer "+
-				"accepts the share with cloudimages_image_member_status.", img.Owner, r.client.TenantID())
+		img, getErr := c.GetImage(ctx, imageID)
+		if getErr != nil {
+			return ""
 		}
-		if getErr == nil && img.Visibility != "shared" {
+		if hint := ownerHint(c, resourceType, img); hint != "" {
+			return hint
+		}
+		if img.Visibility != "shared" {
 			return fmt.Sprintf("Image %s has visibility %q: only images with visibility = \"shared\" can have members. "+
 				"Set visibility = \"shared\" on the image, apply, then share it.", imageID, img.Visibility)
 		}
@@ -139,6 +147,17 @@ func (r *memberResource) addHint(ctx context.Context, imageID string, err error)
 		return "The image does not exist or is not visible to this tenant; members are added with the owner's credentials."
 	}
 	return ""
+}
+
+// ownerHint is "" when the provider is authenticated as the image's owner
+// (or does not know its tenant), and otherwise says whose credentials to use.
+func ownerHint(c *client.Client, resourceType string, img *client.Image) string {
+	if c.TenantID() == "" || img.Owner == c.TenantID() {
+		return ""
+	}
+	return fmt.Sprintf("Only the image's owner (tenant %s) can share it, and this provider is authenticated as tenant %s. "+
+		"Configure %s with the producer's credentials (a provider alias); the consumer "+
+		"accepts the share with cloudimages_image_member_status.", img.Owner, c.TenantID(), resourceType)
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

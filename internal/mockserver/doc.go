@@ -18,6 +18,22 @@
 // Go API (Image, UpdateImage, Members, SetMemberStatus, Task, PutObject, RequestCount,
 // FakeClock, ...) lets tests look behind the API and change things behind Terraform's back.
 //
+// # Interoperable import
+//
+// The Glance flavour offers Glance's import (REFERENCE §1.11) with the methods
+// glance-direct and web-download: GET /image/v2/info/import lists them, as does the
+// OpenStack-image-import-methods header of image answers. PUT .../stage keeps data for
+// glance-direct (queued → uploading); POST .../import answers 202, and after Delay the
+// image is importing (a web-download URI is fetched then, by a plain GET; loopback URIs
+// are allowed), after another Delay active. While an import runs the image holds the
+// reserved property os_glance_import_task; a failed one sends it back to queued without
+// data and with os_glance_failed_import set to the method.
+//
+// Options.ExtraReadOnlyProperties makes the server add properties to every image, as a
+// deployment with more than Glance's base attributes does: they are read-only in the
+// image schema (GET /image/v2/schemas/image, which marks readOnly where Glance does) and
+// setting them is 403.
+//
 // # Faults
 //
 // InjectFault arms a Fault for the next matching requests (by method and a regexp on the

@@ -54,7 +54,7 @@ func FuzzJSONPatch(f *testing.F) {
 		base := patchBase(status)
 		putImage(s, base)
 		r := httptest.NewRequestWithContext(context.Background(), "PATCH", "/", bytes.NewReader(body))
-		ops, err := parsePatch(r, draft4)
+		ops, err := s.parsePatch(r, draft4)
 		var view map[string]any
 		if err == nil {
 			s.mu.Lock()

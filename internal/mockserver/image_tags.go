@@ -35,7 +35,7 @@ func (s *Server) changeTags(w http.ResponseWriter, r *http.Request, c *call, cha
 	s.mu.Lock()
 	img, err := s.ownedImage(c.params["image_id"], c.who.TenantID, "modify_image")
 	if err == nil {
-		draft := &image{ImageRecord: img.clone(), upload: img.upload}
+		draft := img.draft()
 		if err = change(draft, c.params["tag"]); err == nil {
 			draft.UpdatedAt = s.now()
 			*img = *draft

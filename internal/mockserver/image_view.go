@@ -1,10 +1,14 @@
 package mockserver
 
 // imageView is the JSON form of an image (REFERENCE §1.1): custom properties first, then
-// every base attribute (null when unset) and the links, all relative to the endpoint root.
-func imageView(img *image) map[string]any {
-	m := make(map[string]any, len(img.Properties)+22)
+// the server's extra read-only properties, then every base attribute (null when unset)
+// and the links, all relative to the endpoint root.
+func (s *Server) imageView(img *image) map[string]any {
+	m := make(map[string]any, len(img.Properties)+len(s.extraReadOnly)+22)
 	for k, v := range img.Properties {
+		m[k] = v
+	}
+	for k, v := range s.extraReadOnly {
 		m[k] = v
 	}
 	tags := img.Tags

@@ -27,6 +27,22 @@ type stored struct {
 // body streamed to disk through md5 and sha512, then saving → active after the delay.
 // A failed or interrupted upload puts the image back to queued, as Glance v2 does.
 func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, c *call) {
+	s.receiveData(w, r, c, dataTarget{status: statusSaving, action: "upload_image", finish: s.finishUpload})
+}
+
+// dataTarget is what receiveData does for one data route: the status the image is in
+// while the body streams, the Glance policy a 403 names, and what to do with the data
+// once it is on disk.
+type dataTarget struct {
+	status string
+	action string
+	finish func(id string, attempt uint64, data stored) *apiError
+}
+
+// receiveData is the part upload and stage share: octet-stream only, the optional
+// x-openstack-image-size check, queued → t.status before the body is read, and back to
+// queued if the body cannot be read or stored.
+func (s *Server) receiveData(w http.ResponseWriter, r *http.Request, c *call, t dataTarget) {
 	if ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ctype != "application/octet-stream" {
 		unsupportedMediaType(w, r, "")
 		return
@@ -42,9 +58,9 @@ func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	id := c.params["image_id"]
 	s.mu.Lock()
-	img, err := s.ownedImage(id, c.who.TenantID, "upload_image")
+	img, err := s.ownedImage(id, c.who.TenantID, t.action)
 	if err == nil {
-		err = transition(img, statusSaving)
+		err = transition(img, t.status)
 	}
 	var attempt uint64
 	if err == nil {
@@ -62,21 +78,21 @@ func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, c *call) {
 	var bodyErr *readError
 	switch {
 	case errors.As(storeErr, &bodyErr):
-		s.restoreQueued(id, attempt)
+		s.restoreQueued(id, attempt, t.status)
 		glanceError(w, r, http.StatusBadRequest, "Error reading image data: "+bodyErr.err.Error())
 		return
 	case storeErr != nil:
-		s.restoreQueued(id, attempt)
+		s.restoreQueued(id, attempt, t.status)
 		glanceError(w, r, http.StatusInternalServerError, "Error storing image data: "+storeErr.Error())
 		return
 	case want >= 0 && data.size != want:
 		removeData(data.path)
-		s.restoreQueued(id, attempt)
+		s.restoreQueued(id, attempt, t.status)
 		glanceErrors.write(w, r, errorf(http.StatusBadRequest,
 			"Image size mismatch: x-openstack-image-size is %d, the request body had %d bytes.", want, data.size))
 		return
 	}
-	if err := s.finishUpload(id, attempt, data); err != nil {
+	if err := t.finish(id, attempt, data); err != nil {
 		removeData(data.path)
 		glanceErrors.write(w, r, err)
 		return
@@ -165,11 +181,12 @@ func (s *Server) activate(id string, attempt uint64) {
 	}
 }
 
-// restoreQueued is Glance v2's _restore after a failed upload.
-func (s *Server) restoreQueued(id string, attempt uint64) {
+// restoreQueued is Glance v2's _restore after a failed upload or stage: the image goes
+// back from status from to queued, if it is still the one this attempt started on.
+func (s *Server) restoreQueued(id string, attempt uint64, from string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if img, ok := s.images[id]; ok && img.upload == attempt && img.Status == statusSaving {
+	if img, ok := s.images[id]; ok && img.upload == attempt && img.Status == from {
 		if transition(img, statusQueued) == nil {
 			img.UpdatedAt = s.now()
 		}

@@ -20,9 +20,10 @@ func (s *Server) createImage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	s.images[img.ID] = img
-	view := imageView(img)
+	view := s.imageView(img)
 	s.mu.Unlock()
 	w.Header().Set("Location", "/v2/images/"+img.ID)
+	s.setImportMethods(w)
 	writeJSON(w, http.StatusCreated, view)
 }
 
@@ -54,7 +55,7 @@ func (s *Server) newImage(r *http.Request, tenant string) (*image, *apiError) {
 		Tags: []string{}, Properties: map[string]string{}, CreatedAt: now, UpdatedAt: now,
 	}}
 	for _, k := range keys {
-		if isReserved(k) || slices.Contains(readOnlyKeys, k) {
+		if isReserved(k) || s.readOnly(k) {
 			continue
 		}
 		if err := setField(&img.ImageRecord, k, obj[k]); err != nil {
@@ -62,10 +63,13 @@ func (s *Server) newImage(r *http.Request, tenant string) (*image, *apiError) {
 		}
 	}
 	for _, k := range keys {
+		if _, extra := s.extraReadOnly[k]; extra {
+			return nil, readOnlyError(k) // even in os_glance: the server sets it
+		}
 		if isReserved(k) {
 			return nil, reservedError(k)
 		}
-		if slices.Contains(readOnlyKeys, k) {
+		if s.readOnly(k) {
 			return nil, readOnlyError(k)
 		}
 	}
@@ -90,13 +94,14 @@ func (s *Server) getImage(w http.ResponseWriter, r *http.Request, c *call) {
 	img, err := s.visibleImage(c.params["image_id"], c.who.TenantID)
 	var view map[string]any
 	if err == nil {
-		view = imageView(img)
+		view = s.imageView(img)
 	}
 	s.mu.Unlock()
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
 	}
+	s.setImportMethods(w)
 	writeJSON(w, http.StatusOK, view)
 }
 

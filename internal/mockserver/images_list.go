@@ -8,7 +8,8 @@ import (
 // listImages is GET /v2/images: filter, sort, then page after the marker.
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
 	params := r.URL.Query()
-	q, err := parseListQuery(params)
+	filters, extrasMatch := s.extraFilter(params)
+	q, err := parseListQuery(filters)
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -17,7 +18,7 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
 	s.mu.Lock()
 	var found []*image
 	for _, img := range s.images {
-		if s.listable(img, tenant, q) && q.matches(img) {
+		if extrasMatch && s.listable(img, tenant, q) && q.matches(img) {
 			found = append(found, img)
 		}
 	}
@@ -36,7 +37,7 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
 	page := found[:min(q.limit, len(found))]
 	views := make([]map[string]any, 0, len(page))
 	for _, img := range page {
-		views = append(views, imageView(img))
+		views = append(views, s.imageView(img))
 	}
 	var lastID string
 	if len(page) > 0 {

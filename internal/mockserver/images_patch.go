@@ -33,7 +33,7 @@ func (s *Server) patchImage(w http.ResponseWriter, r *http.Request, c *call) {
 		unsupportedMediaType(w, r, "Image PATCH expects Content-Type one of: "+patchV20+", "+patchV21)
 		return
 	}
-	ops, err := parsePatch(r, ctype == patchV20)
+	ops, err := s.parsePatch(r, ctype == patchV20)
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -55,12 +55,12 @@ func (s *Server) applyPatch(id, tenant string, ops []patchOp, draft4 bool) (map[
 		return nil, err
 	}
 	if len(ops) == 0 {
-		return imageView(img), nil
+		return s.imageView(img), nil
 	}
 	if img.Owner != tenant {
 		return nil, errorf(http.StatusForbidden, "You are not authorized to complete modify_image action.")
 	}
-	draft := &image{ImageRecord: img.clone(), upload: img.upload}
+	draft := img.draft()
 	for _, op := range ops {
 		if err := applyOp(draft, op, draft4); err != nil {
 			return nil, err
@@ -71,7 +71,7 @@ func (s *Server) applyPatch(id, tenant string, ops []patchOp, draft4 bool) (map[
 	}
 	draft.UpdatedAt = s.now()
 	*img = *draft
-	return imageView(img), nil
+	return s.imageView(img), nil
 }
 
 // applyOp is Glance's _do_add/_do_replace/_do_remove for one validated operation.
@@ -112,7 +112,7 @@ func applyOp(img *image, op patchOp, draft4 bool) *apiError {
 
 // parsePatch is Glance's RequestDeserializer.update: shape, operation names, JSON pointers,
 // read-only and reserved roots, and the schema of each value.
-func parsePatch(r *http.Request, draft4 bool) ([]patchOp, *apiError) {
+func (s *Server) parsePatch(r *http.Request, draft4 bool) ([]patchOp, *apiError) {
 	body, err := readJSON(r)
 	if err != nil {
 		return nil, err
@@ -134,6 +134,9 @@ func parsePatch(r *http.Request, draft4 bool) ([]patchOp, *apiError) {
 		path, err := decodePointer(pointer)
 		if err != nil {
 			return nil, err
+		}
+		if _, extra := s.extraReadOnly[path[0]]; extra {
+			return nil, readOnlyError(path[0]) // before the reserved check: os_glance_stores is read-only
 		}
 		if err := validatePath(op, path); err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,8 @@ func imageRoutes(id, member string) []isolationCall {
 		{"DELETE", p, "", 404, noImage},
 		{"PUT", p + "/file", "data", 404, noImage},
 		{"GET", p + "/file", "", 404, noImage},
+		{"PUT", p + "/stage", "data", 404, noImage},
+		{"POST", p + "/import", `{"method":{"name":"web-download","uri":"http://127.0.0.1:1/disk.img"}}`, 404, noImage},
 		{"PUT", p + "/tags/mine", "", 404, noImage},
 		{"DELETE", p + "/tags/t", "", 404, noImage},
 		{"POST", p + "/actions/deactivate", "", 404, noImage},
@@ -46,7 +49,7 @@ func callAsConsumer(t *testing.T, s *Server, c isolationCall) response {
 	switch {
 	case c.method == "PATCH":
 		header["Content-Type"] = patchV21
-	case c.method == "PUT" && len(c.path) > 5 && c.path[len(c.path)-5:] == "/file":
+	case c.method == "PUT" && (strings.HasSuffix(c.path, "/file") || strings.HasSuffix(c.path, "/stage")):
 		header["Content-Type"] = "application/octet-stream"
 	}
 	var body any
@@ -97,6 +100,8 @@ func TestIsolation_AnotherTenantGets404Or403(t *testing.T) {
 		{"PATCH", p, `[{"op":"replace","path":"/name","value":"mine"}]`, 403, notAuthorized("modify_image")},
 		{"DELETE", p, "", 403, notAuthorized("delete_image")},
 		{"PUT", p + "/file", "data", 403, notAuthorized("upload_image")},
+		{"PUT", p + "/stage", "data", 403, notAuthorized("modify_image")},
+		{"POST", p + "/import", `{"method":{"name":"glance-direct"}}`, 403, notAuthorized("modify_image")},
 		{"PUT", p + "/tags/mine", "", 403, notAuthorized("modify_image")},
 		{"DELETE", p + "/tags/t", "", 403, notAuthorized("modify_image")},
 		{"POST", p + "/actions/deactivate", "", 403, notAuthorized("deactivate")},

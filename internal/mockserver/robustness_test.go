@@ -41,6 +41,12 @@ func bodyRoutes(t *testing.T, s *Server) []bodyRoute {
 	queued := func() string {
 		return "/image/v2/images/" + createImage(t, s, producer, map[string]any{"disk_format": "raw", "container_format": "bare"})["id"].(string) + "/file"
 	}
+	staged := func() string {
+		id := createImage(t, s, producer, map[string]any{"disk_format": "raw", "container_format": "bare"})["id"].(string)
+		expect(t, do(t, s, req{method: "PUT", path: "/image/v2/images/" + id + "/stage", token: prod, body: "staged",
+			header: map[string]string{"Content-Type": "application/octet-stream"}}), http.StatusNoContent, "")
+		return "/image/v2/images/" + id + "/import"
+	}
 	seedObject(t, s, producer, "c", "seed", []byte("x"))
 	const glanceType = "Unexpected body type. Expected list/dict."
 	tooLarge := want{413, defaultExplanation(413)}
@@ -57,6 +63,11 @@ func bodyRoutes(t *testing.T, s *Server) []bodyRoute {
 			wrongType: want{415, ""}, huge: tooLarge},
 		{name: "upload image data", method: "PUT", path: queued, token: prod, ctype: "application/octet-stream", body: fixed("data"), ok: 204,
 			wrongType: want{415, ""}, huge: want{204, ""}},
+		{name: "stage image data", method: "PUT", path: func() string { return strings.TrimSuffix(queued(), "/file") + "/stage" },
+			token: prod, ctype: "application/octet-stream", body: fixed("data"), ok: 204, wrongType: want{415, ""}, huge: want{204, ""}},
+		{name: "import image", method: "POST", path: staged, token: prod, body: fixed(`{"method":{"name":"glance-direct"}}`), ok: 202,
+			wrongShape: `[]`, malformed: malformed, shape: want{400, "Import request requires a 'method' field."},
+			wrongType: want{202, ""}, huge: tooLarge},
 		{name: "add member", method: "POST", path: fixed("/image/v2/images/" + shared + "/members"), token: prod,
 			body: func() string { members++; return `{"member":"` + strconv.Itoa(200000+members) + `"}` }, ok: 200,
 			wrongShape: `["200000"]`, malformed: malformed, shape: want{400, memberFormMessage}, wrongType: want{200, ""}, huge: tooLarge},

@@ -38,6 +38,10 @@ func (s *Server) routes() *router {
 		api("/images/{image_id}/file", m{"GET": s.downloadImage, "PUT": s.uploadImage})
 		api("/images/{image_id}/actions/deactivate", m{"POST": s.deactivateImage})
 		api("/images/{image_id}/actions/reactivate", m{"POST": s.reactivateImage})
+		// Interoperable import (REFERENCE §1.11), which Rackspace does not offer (404).
+		api("/info/import", m{"GET": s.importInfo})
+		api("/images/{image_id}/stage", m{"PUT": s.stageImage})
+		api("/images/{image_id}/import", m{"POST": s.importImage})
 	}
 	api("/images/{image_id}", m{"GET": s.getImage, "PATCH": s.patchImage, "DELETE": s.deleteImage})
 	api("/images/{image_id}/tags/{tag}", m{"PUT": s.putTag, "DELETE": s.deleteTag})

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"fmt"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -42,6 +43,13 @@ type Options struct {
 	TLS bool
 	// CAFile is where the CA's PEM is written with TLS; "" → "ca.pem" in the data dir.
 	CAFile string
+
+	// ExtraReadOnlyProperties are properties the server adds to every image, as a
+	// deployment with more than Glance's base attributes does (os_glance_stores, a
+	// vendor's x_cloud_region): each image shows them with these values, the image schema
+	// lists them read-only, and setting them (create or PATCH) is 403. A key may not be a
+	// base attribute nor one of the import's own properties.
+	ExtraReadOnlyProperties map[string]string
 }
 
 // Server is a running mock. All methods are safe for concurrent use.
@@ -76,6 +84,8 @@ type Server struct {
 	containers map[string]map[string]*container // object store: by tenant, then name
 	tasks      map[string]*TaskRecord
 	tokens     map[string]*token
+
+	extraReadOnly map[string]string // Options.ExtraReadOnlyProperties; never changed after Start
 }
 
 // Start listens on opts.Addr and serves until Close.
@@ -84,6 +94,9 @@ func Start(opts Options) (*Server, error) {
 	case "", "glance", "rackspace":
 	default:
 		return nil, fmt.Errorf("mockserver: unknown flavor %q (want \"glance\" or \"rackspace\")", opts.Flavor)
+	}
+	if err := checkExtraReadOnly(opts.ExtraReadOnlyProperties); err != nil {
+		return nil, err
 	}
 	s := &Server{
 		opts:     opts,
@@ -98,6 +111,8 @@ func Start(opts Options) (*Server, error) {
 
 		containers: map[string]map[string]*container{},
 		tasks:      map[string]*TaskRecord{},
+
+		extraReadOnly: maps.Clone(opts.ExtraReadOnlyProperties), // the caller may reuse its map
 	}
 	if s.accounts == nil {
 		s.accounts = DefaultAccounts()

@@ -32,9 +32,19 @@ type ImageRecord struct {
 // image is the stored record plus bookkeeping the API needs but tests do not.
 type image struct {
 	ImageRecord
-	// upload counts upload attempts, so a finishing upload or a delayed transition can
-	// tell whether the image it started on is still the one in the store.
+	// upload counts upload and stage attempts, so a finishing upload or a delayed
+	// transition can tell whether the image it started on is still the one in the store.
 	upload uint64
+	// staged is the data PUT /stage left in DataPath, hashed on the way, for a
+	// glance-direct import to make the image's own; zero when nothing is staged.
+	staged stored
+}
+
+// draft is a copy to change and commit only if every change succeeds.
+func (img *image) draft() *image {
+	d := *img
+	d.ImageRecord = img.clone()
+	return &d
 }
 
 func (r ImageRecord) clone() ImageRecord {

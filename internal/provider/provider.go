@@ -192,6 +192,7 @@ func (p *cloudImagesProvider) Resources(context.Context) []func() resource.Resou
 		image.NewResource,
 		member.NewMemberResource,
 		member.NewStatusResource,
+		member.NewAccessResource,
 		task.NewImportTaskResource,
 		task.NewExportTaskResource,
 	}

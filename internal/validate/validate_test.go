@@ -59,3 +59,17 @@ func TestHTTPURL(t *testing.T) {
 		}
 	}
 }
+
+func TestExpectedHash(t *testing.T) {
+	t.Parallel()
+	md5 := "d41d8cd98f00b204e9800998ecf8427e"
+	for s, ok := range map[string]bool{
+		"md5:" + md5: true, "MD5:" + md5: false, "md5:" + md5[:31]: false, "sha1:" + md5: false,
+		"sha256:" + md5 + md5: true, "sha512:" + md5 + md5 + md5 + md5: true, "sha512:" + md5: false, md5: false,
+		"md5:" + md5[:31] + "g": false,
+	} {
+		if check(ExpectedHash(), s) != ok {
+			t.Errorf("ExpectedHash(%q) valid = %v, want %v", s, !ok, ok)
+		}
+	}
+}

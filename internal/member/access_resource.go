@@ -1,0 +1,457 @@
+package member
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"slices"
+	"sync"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*accessResource)(nil)
+	_ resource.ResourceWithImportState = (*accessResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*accessResource)(nil)
+)
+
+// accessType is the resource's type name, for messages.
+const accessType = "cloudimages_image_access"
+
+// memberCalls is how many member calls run at once when many members are
+// added or removed; the client's retry policy absorbs a 429.
+const memberCalls = 8
+
+// NewAccessResource is the constructor of cloudimages_image_access.
+func NewAccessResource() resource.Resource {
+	return &accessResource{}
+}
+
+type accessResource struct {
+	client *client.Client
+}
+
+type accessModel struct {
+	ID        types.String `tfsdk:"id"`
+	ImageID   types.String `tfsdk:"image_id"`
+	MemberIDs types.Set    `tfsdk:"member_ids"`
+	Members   types.Map    `tfsdk:"members"`
+}
+
+// accessMemberType is the type of one value of the members map.
+var accessMemberType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"status": types.StringType, "created_at": types.StringType, "updated_at": types.StringType,
+}}
+
+// setFromAPI makes the model the image's members as the server has them.
+func (m *accessModel) setFromAPI(imageID string, members []client.Member, diags *diag.Diagnostics) {
+	ids := make([]attr.Value, 0, len(members))
+	byID := make(map[string]attr.Value, len(members))
+	for _, mem := range members {
+		ids = append(ids, types.StringValue(mem.MemberID))
+		obj, d := types.ObjectValue(accessMemberType.AttrTypes, map[string]attr.Value{
+			"status": types.StringValue(mem.Status), "created_at": tfvalue.Time(mem.CreatedAt), "updated_at": tfvalue.Time(mem.UpdatedAt),
+		})
+		diags.Append(d...)
+		byID[mem.MemberID] = obj
+	}
+	var d diag.Diagnostics
+	m.ID = types.StringValue(imageID)
+	m.ImageID = types.StringValue(imageID)
+	m.MemberIDs, d = types.SetValue(types.StringType, ids)
+	diags.Append(d...)
+	m.Members, d = types.MapValue(accessMemberType, byID)
+	diags.Append(d...)
+}
+
+func (r *accessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image_access"
+}
+
+func (r *accessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The complete member list of an image, for sharing one image with many tenants: the " +
+			"producer's side, configured with the image owner's credentials. The list is **authoritative**: create and " +
+			"update add the missing members (adopting any that already exist) and then remove every member the list " +
+			"does not name, including members added outside Terraform, which show as a change in the next plan. " +
+			"Members that stay in the list are left alone, so what their consumers accepted stays accepted. The image " +
+			"must have `visibility = \"shared\"` (on Rackspace, `private` images can be shared too).\n\n" +
+			"Do not use it together with `cloudimages_image_member` on the same image: each would undo the other. " +
+			"When both plan for one image in the same provider configuration (and the image id is known at plan " +
+			"time), the plan shows a warning.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The image id.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"image_id": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The image to share. Changing it removes the members from the old image " +
+					"and adds them to the new one.",
+				Validators:    []validator.String{validate.UUID()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"member_ids": schema.SetAttribute{
+				Required: true, ElementType: types.StringType,
+				MarkdownDescription: "Every tenant (project) id the image is shared with, and no other. `[]` shares it " +
+					"with no one. Changed in place: only the members added or removed are touched. New members start as " +
+					"`pending` until their consumer accepts with `cloudimages_image_member_status`. At most 128 members " +
+					"(the service's quota).",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 255))},
+			},
+			"members": schema.MapNestedAttribute{
+				Computed: true,
+				MarkdownDescription: "Where each share stands, keyed by member (tenant) id, as of the last refresh: e.g. " +
+					"`members[\"100002\"].status`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"status": schema.StringAttribute{
+						Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`, as the consumer set it.",
+					},
+					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the image was shared (RFC 3339)."},
+					"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
+				}},
+			},
+		},
+	}
+}
+
+func (r *accessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan warns when cloudimages_image_member manages the same image.
+func (r *accessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	warnIfManagedTwice(ctx, r.client, req.Plan, managedByAccess, &resp.Diagnostics)
+}
+
+func (r *accessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan accessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// On failure nothing is saved: the members added so far stay, and the
+	// next create adopts them.
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// apply makes the members of the plan's image exactly the plan's member
+// ids, adding the missing ones first and then removing the others, and
+// fills in the members as the server then has them.
+func (r *accessResource) apply(ctx context.Context, plan *accessModel, diags *diag.Diagnostics) {
+	imageID := plan.ImageID.ValueString()
+	var want []string
+	diags.Append(plan.MemberIDs.ElementsAs(ctx, &want, false)...)
+	if diags.HasError() {
+		return
+	}
+	img, err := r.client.GetImage(ctx, imageID)
+	if err != nil {
+		diagnostics.AttributeAPIError(diags, path.Root("image_id"), "share image "+imageID, err, shareHint(ctx, r.client, accessType, imageID, err))
+		return
+	}
+	// A member lists only its own entry: with its credentials the list
+	// would look complete and be wrong.
+	if hint := ownerHint(r.client, accessType, img); hint != "" {
+		diags.AddAttributeError(path.Root("image_id"), "Cannot manage the members of image "+imageID, hint)
+		return
+	}
+	have, ok := r.list(ctx, imageID, diags)
+	if !ok {
+		return
+	}
+	haveIDs := memberIDs(have)
+	add := without(want, haveIDs)
+	remove := without(haveIDs, want)
+	tflog.Debug(ctx, "syncing image members", map[string]any{"image_id": imageID, "add": add, "remove": remove})
+
+	failed := forEachMember(ctx, add, func(ctx context.Context, memberID string) error {
+		_, err := r.client.AddMember(ctx, imageID, memberID)
+		if client.StatusCode(err) == http.StatusConflict {
+			tflog.Info(ctx, "image already shared with this member: adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
+			return nil
+		}
+		return err
+	})
+	r.report(ctx, diags, "share image %s with %s", imageID, failed)
+	if len(failed) > 0 {
+		// Remove nothing while the list is incomplete.
+		return
+	}
+	failed = forEachMember(ctx, remove, func(ctx context.Context, memberID string) error {
+		err := r.client.RemoveMember(ctx, imageID, memberID)
+		if client.IsNotFound(err) {
+			return nil
+		}
+		return err
+	})
+	r.report(ctx, diags, "remove member %[2]s from image %[1]s", imageID, failed)
+	if len(failed) > 0 {
+		return
+	}
+
+	now, ok := r.list(ctx, imageID, diags)
+	if !ok {
+		return
+	}
+	// The state holds what was planned: a member someone adds meanwhile is
+	// for the next refresh to find.
+	var mine []client.Member
+	for _, id := range want {
+		i := slices.IndexFunc(now, func(m client.Member) bool { return m.MemberID == id })
+		if i < 0 {
+			diags.AddError("Member missing after sharing",
+				fmt.Sprintf("Image %s was shared with %s, but the member list no longer shows it: it was removed meanwhile. Apply again.", imageID, id))
+			return
+		}
+		mine = append(mine, now[i])
+	}
+	plan.setFromAPI(imageID, mine, diags)
+}
+
+// list returns every member of the image.
+func (r *accessResource) list(ctx context.Context, imageID string, diags *diag.Diagnostics) ([]client.Member, bool) {
+	members, err := r.client.ListMembers(ctx, imageID)
+	if err != nil {
+		diagnostics.AttributeAPIError(diags, path.Root("image_id"), "list the members of image "+imageID, err,
+			shareHint(ctx, r.client, accessType, imageID, err))
+		return nil, false
+	}
+	return members, true
+}
+
+// report adds an error for each failed member call, in member order; op is a
+// format taking the image id and the member id.
+func (r *accessResource) report(ctx context.Context, diags *diag.Diagnostics, op, imageID string, failed map[string]error) {
+	ids := make([]string, 0, len(failed))
+	for id := range failed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	hints := map[int]string{} // one hint per status: the reason is the image's, not the member's
+	for _, id := range ids {
+		err := failed[id]
+		code := client.StatusCode(err)
+		if _, seen := hints[code]; !seen {
+			hints[code] = shareHint(ctx, r.client, accessType, imageID, err)
+		}
+		diagnostics.AttributeAPIError(diags, path.Root("member_ids"), fmt.Sprintf(op, imageID, id), err, hints[code])
+	}
+}
+
+func (r *accessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state accessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imageID := state.ImageID.ValueString()
+	members, err := r.client.ListMembers(ctx, imageID)
+	if client.IsNotFound(err) {
+		tflog.Debug(ctx, "image is gone, removing its member list from the state", map[string]any{"image_id": imageID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "list the members of image "+imageID, err, shareHint(ctx, r.client, accessType, imageID, err))
+		return
+	}
+	state.setFromAPI(imageID, members, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan accessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	// Half done: keep what the server has, so the next plan shows the rest.
+	imageID := plan.ImageID.ValueString()
+	if members, err := r.client.ListMembers(ctx, imageID); err == nil {
+		var d diag.Diagnostics
+		plan.setFromAPI(imageID, members, &d)
+		if !d.HasError() {
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			return
+		}
+	}
+	resp.State.Raw = req.State.Raw
+}
+
+// Delete removes every member of the list; a member or an image already
+// gone is fine. Members added outside Terraform since the last refresh stay.
+func (r *accessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state accessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var ids []string
+	resp.Diagnostics.Append(state.MemberIDs.ElementsAs(ctx, &ids, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	imageID := state.ImageID.ValueString()
+	failed := forEachMember(ctx, ids, func(ctx context.Context, memberID string) error {
+		err := r.client.RemoveMember(ctx, imageID, memberID)
+		if client.IsNotFound(err) {
+			return nil
+		}
+		return err
+	})
+	r.report(ctx, &resp.Diagnostics, "remove member %[2]s from image %[1]s", imageID, failed)
+}
+
+func (r *accessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !validate.IsUUID(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the image id (a UUID), got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+}
+
+func memberIDs(members []client.Member) []string {
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		ids = append(ids, m.MemberID)
+	}
+	return ids
+}
+
+// without is the ids of a that are not in b, in a's order.
+func without(a, b []string) []string {
+	var out []string
+	for _, id := range a {
+		if !slices.Contains(b, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// forEachMember calls fn for every id, memberCalls at a time, starts no
+// new call after a failure, and returns the failures by id.
+func forEachMember(ctx context.Context, ids []string, fn func(context.Context, string) error) map[string]error {
+	var (
+		mu     sync.Mutex
+		failed = map[string]error{}
+		wg     sync.WaitGroup
+		slots  = make(chan struct{}, memberCalls)
+	)
+	for _, id := range ids {
+		slots <- struct{}{}
+		mu.Lock()
+		stop := len(failed) > 0
+		mu.Unlock()
+		if stop {
+			<-slots
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if err := fn(ctx, id); err != nil {
+				mu.Lock()
+				failed[id] = err
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return failed
+}
+
+// The two producer resources must not manage one image: cloudimages_image_access
+// removes the members it does not list, cloudimages_image_member adds one.
+// Terraform shows a resource nothing of the others, so each records, while
+// it plans, the image it plans for, in a registry per provider configuration
+// (keyed by the client that configuration built: one per configure, shared by
+// its resources). Terraform plans resources concurrently; the record and the
+// check are one step under a lock, so whichever plans second sees the first
+// and warns.
+
+// managedBy is which kinds of resource plan for an image.
+type managedBy uint8
+
+const (
+	managedByMember managedBy = 1 << iota
+	managedByAccess
+)
+
+type planRegistry struct {
+	mu     sync.Mutex
+	images map[weak.Pointer[client.Client]]map[string]managedBy
+}
+
+var plans = &planRegistry{images: map[weak.Pointer[client.Client]]map[string]managedBy{}}
+
+// record notes that kind plans for imageID in the configuration of c, and
+// reports whether both kinds now do.
+func (p *planRegistry) record(c *client.Client, imageID string, kind managedBy) bool {
+	key := weak.Make(c)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	byImage, ok := p.images[key]
+	if !ok {
+		byImage = map[string]managedBy{}
+		p.images[key] = byImage
+		// A provider served in-process (the tests) is configured again and
+		// again: forget each configuration with its client.
+		runtime.AddCleanup(c, p.forget, key)
+	}
+	byImage[imageID] |= kind
+	return byImage[imageID] == managedByMember|managedByAccess
+}
+
+func (p *planRegistry) forget(key weak.Pointer[client.Client]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.images, key)
+}
+
+// warnIfManagedTwice records the image a plan is for, when known, and warns
+// on image_id when the other kind of resource plans for it too.
+func warnIfManagedTwice(ctx context.Context, c *client.Client, plan tfsdk.Plan, kind managedBy, diags *diag.Diagnostics) {
+	if c == nil || plan.Raw.IsNull() { // not configured yet, or a destroy
+		return
+	}
+	var imageID types.String
+	diags.Append(plan.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
+	if imageID.IsNull() || imageID.IsUnknown() || !plans.record(c, imageID.ValueString(), kind) {
+		return
+	}
+	id := imageID.ValueString()
+	diags.AddAttributeWarning(path.Root("image_id"), "Image "+id+" is managed by both "+accessType+" and cloudimages_image_member",
+		fmt.Sprintf("%s manages the complete member list of image %s and removes members it does not list; "+
+			"cloudimages_image_member also manages a member of it: use one or the other (add the member to member_ids "+
+			"and remove the cloudimages_image_member).", accessType, id))
+}
