@@ -56,10 +56,10 @@ func TestReader_detectsByMagicAndRoundTrips(t *testing.T) {
 			t.Errorf("detected %q, want %q", format, tc.format)
 		}
 		want := data
-		switch {
-		case tc.format == Bzip2:
+		switch tc.format {
+		case Bzip2:
 			want = []byte("hello, bzip2\n")
-		case tc.format == None:
+		case None:
 			want = tc.input
 		}
 		if !bytes.Equal(out, want) {
