@@ -80,7 +80,7 @@ func NewCLI(t *testing.T, config string, env ...string) *CLI {
 	requireTerraform(t)
 	bin := providerBinary(t)
 	dir := t.TempDir()
-	mirror := filepath.Join(dir, ".mirror", "registry.terraform.io", "cloudimages", "cloudimages", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
+	mirror := filepath.Join(dir, ".mirror", providerHost(), "cloudimages", "cloudimages", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
 	if err := os.MkdirAll(mirror, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +150,20 @@ func (c *CLI) MustRun(args ...string) Result {
 	return r
 }
 
+// providerHost is the registry host that the CLI under test gives a source
+// address without one ("cloudimages/cloudimages"): registry.terraform.io for
+// terraform, registry.opentofu.org for OpenTofu. The local mirror must sit
+// under it for init to find the provider. TF_ACC_PROVIDER_HOST, which
+// terraform-plugin-testing reads for the same reason, names it.
+func providerHost() string {
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		return h
+	}
+	return "registry.terraform.io"
+}
+
+// terraformPath is the CLI to run: TF_ACC_TERRAFORM_PATH (terraform or
+// OpenTofu), else terraform from the PATH.
 func terraformPath() string {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		return p
@@ -158,11 +172,12 @@ func terraformPath() string {
 }
 
 // cleanEnv is the test's environment without what would change how
-// terraform or the provider behave: TF_* and OS_* variables.
+// terraform, OpenTofu or the provider behave: TF_*, TOFU_* (OpenTofu reads
+// TOFU_CLI_CONFIG_FILE before TF_CLI_CONFIG_FILE), OS_* and CLOUDIMAGES_*.
 func cleanEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "OS_") || strings.HasPrefix(kv, "CLOUDIMAGES_") {
+		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "TOFU_") || strings.HasPrefix(kv, "OS_") || strings.HasPrefix(kv, "CLOUDIMAGES_") {
 			continue
 		}
 		out = append(out, kv)

@@ -8,8 +8,15 @@ output "debian_image_ids" {
   value = data.cloudimages_images.debian.ids
 }
 
-# What other tenants shared with this one and it has not accepted yet.
-data "cloudimages_images" "offered" {
+# What team-b (tenant 100002) shared with this tenant and it has not
+# accepted yet. Without owner, visibility = "shared" also lists this
+# tenant's own shared images.
+data "cloudimages_images" "offered_by_team_b" {
+  owner         = "100002"
   visibility    = "shared"
   member_status = "pending"
+}
+
+output "offered_by_team_b" {
+  value = data.cloudimages_images.offered_by_team_b.ids
 }

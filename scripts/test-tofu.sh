@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# make test-tofu: run every acceptance test under OpenTofu instead of terraform.
+#
+# No OpenTofu package is to be had here, but its source is a Go module: fetch
+# the pinned release through the Go module proxy, copy it somewhere writable
+# (the module cache is read-only), build ./cmd/tofu there (a plain
+# 'go install ...@version' refuses its replace directives) and keep the binary
+# in .cache/bin/tofu-VERSION, built again only when it is missing. Then run
+# the acceptance suite with TF_ACC_TERRAFORM_PATH pointing at it.
+#
+#   TOFU_VERSION    release to build (default 1.12.6, the one tested)
+#   TOFU            an OpenTofu binary to use instead of building one
+#   CACHE_DIR       where binaries are kept (default .cache in the checkout)
+#   TEST_PARALLEL   go test -parallel (default 4)
+#   TEST_RUN        go test -run (default TestAcc)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+version=${TOFU_VERSION:-1.12.6}
+cache=${CACHE_DIR:-$root/.cache}
+mkdir -p "$cache/bin"
+cache=$(cd "$cache" && pwd)
+
+build_tofu() {
+  local out=$1 src dir start
+  start=$SECONDS
+  echo "==> building OpenTofu $version from its Go module (once: kept in $out)"
+  # From a directory outside the checkout, so that nothing reads or touches
+  # our go.mod and go.sum.
+  outside=$(mktemp -d)
+  dir=$(cd "$outside" && go mod download -json "github.com/opentofu/opentofu@v$version" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p') || true
+  if [ -z "$dir" ] || [ ! -f "$dir/go.mod" ]; then
+    echo "test-tofu: could not download github.com/opentofu/opentofu@v$version:" >&2
+    (cd "$outside" && go mod download -json "github.com/opentofu/opentofu@v$version") >&2 || true
+    rmdir "$outside"
+    exit 1
+  fi
+  rmdir "$outside"
+  src="$cache/opentofu-src-$version"
+  rm -rf "$src"
+  cp -R "$dir" "$src"
+  chmod -R u+w "$src"
+  # GOTOOLCHAIN=auto: if the release's go.mod asks for a newer Go than the
+  # local one, the go command fetches that toolchain (a module on the proxy).
+  # version.dev=no gives the release's own version string ("1.12.6", as the
+  # project's release builds do), not "1.12.6-dev".
+  (cd "$src" && GOTOOLCHAIN=auto CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
+    -o "$out.tmp" ./cmd/tofu)
+  mv "$out.tmp" "$out"
+  rm -rf "$src"
+  echo "==> built OpenTofu $version in $((SECONDS - start))s"
+}
+
+if [ -n "${TOFU:-}" ]; then
+  tofu=$TOFU
+else
+  tofu="$cache/bin/tofu-$version"
+  [ -x "$tofu" ] || build_tofu "$tofu"
+fi
+# Its first line names it ("OpenTofu v1.12.6"); a missing CLI configuration
+# file named in the environment only adds a warning before it.
+name=$("$tofu" version 2>/dev/null | grep -m1 "^OpenTofu v" || true)
+case "$name" in
+  OpenTofu*) ;;
+  *) echo "test-tofu: $tofu is not OpenTofu: $("$tofu" version 2>&1 | head -n 5)" >&2; exit 1 ;;
+esac
+
+# A CLI configuration file named in the environment but missing makes tofu
+# print a warning on stdout before its version, where terraform-exec (which
+# terraform-plugin-testing runs 'tofu version' through) then finds no version
+# and fails every test; terraform prints it on stderr. Such a variable
+# configures nothing: drop it.
+for var in TF_CLI_CONFIG_FILE TOFU_CLI_CONFIG_FILE; do
+  if [ -n "${!var:-}" ] && [ ! -f "${!var}" ]; then
+    echo "test-tofu: $var=${!var} does not exist: unset for the tests"
+    unset "$var"
+  fi
+done
+
+# TF_ACC_PROVIDER_HOST: OpenTofu's default registry, where a source address
+# without a host ("cloudimages/cloudimages") lives. terraform-plugin-testing
+# uses it for the in-process providers, internal/acctest for its mirror.
+echo "==> acceptance tests under $name ($tofu)"
+TF_ACC=1 TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org \
+  go test -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${TEST_RUN:-TestAcc}" ./internal/...
