@@ -9,12 +9,12 @@
 #  3. what the Terraform Registry reads is in dist/ under the right names: the
 #     provider's zip holding terraform-provider-cloudimages_v<version> alone,
 #     the SHA256SUMS listing it and the manifest (and not the mock), the
-#     manifest, the signature (verified), the mock's own zip and checksum;
+#     manifest, the signature (verified), the mock's own zip and .sha256;
 #  4. the provider binary from the zip answers the plugin handshake: without
 #     the magic cookie it says it is a plugin and exits non-zero; with it, its
 #     first line is go-plugin's handshake line (1|6|unix or tcp|ADDR|grpc|...);
-#  5. terraform installs the zip from a filesystem mirror, checking it against
-#     the SHA256SUMS the way it checks a registry download, and reads its schema.
+#  5. terraform installs the zip from a filesystem mirror (packed layout: the
+#     zip as the registry serves it) and reads the provider's schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -94,11 +94,12 @@ if [ "$skip" = publish ]; then
   [ -f "$dist/$sums.sig" ] || fail "dist/$sums.sig is missing"
   gpg --batch --quiet --verify "$dist/$sums.sig" "$dist/$sums" 2>"$work/gpg.log" || { cat "$work/gpg.log" >&2; fail "$sums.sig does not verify"; }
   echo "$sums.sig verifies"
-  [ -f "$dist/$mockzip.sha256" ] || fail "dist/$mockzip.sha256 is missing"
-  (cd "$dist" && sha256sum --quiet -c "$mockzip.sha256") || fail "$mockzip.sha256 does not match"
 fi
 
-# The mock's zip: its binary, under a name the registry does not read.
+# The mock's zip: its binary, under a name the registry does not read, with
+# its own checksum file.
+[ -f "$dist/$mockzip.sha256" ] || fail "dist/$mockzip.sha256 is missing"
+(cd "$dist" && sha256sum --quiet -c "$mockzip.sha256") || fail "$mockzip.sha256 does not match"
 unzip -Z1 "$dist/$mockzip" | grep -qx cloudimages-mock || fail "$mockzip does not hold cloudimages-mock: $(unzip -Z1 "$dist/$mockzip")"
 case "$mockzip" in "$provider"*) fail "the mock's archive is named like the provider's" ;; esac
 
@@ -165,16 +166,14 @@ terraform {
   }
 }
 TF
-  # The lock file gets the zip's hash (zh:) from the mirror; it must be the
-  # one in the SHA256SUMS.
   tf() { env -u TF_CLI_ARGS -u TF_DATA_DIR TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 terraform -chdir="$work/config" "$@"; }
   tf init -input=false -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; fail "terraform init from the mirror failed"; }
-  zh="zh:$(grep "  $zip\$" "$dist/$sums" | cut -d' ' -f1)"
-  grep -q "\"$zh\"" "$work/config/.terraform.lock.hcl" || fail "the lock file does not record $zh: $(cat "$work/config/.terraform.lock.hcl")"
+  grep -q "version *= \"$version\"" "$work/config/.terraform.lock.hcl" ||
+    fail "the lock file does not record version $version: $(cat "$work/config/.terraform.lock.hcl")"
   tf providers schema -json >"$work/schema.json" || fail "terraform could not read the provider's schema"
   jq -e '.provider_schemas["registry.terraform.io/cloudimages/cloudimages"].resource_schemas.cloudimages_image' "$work/schema.json" >/dev/null ||
     fail "the schema terraform read has no cloudimages_image"
-  echo "terraform installed $version from the zip (lock: $zh) and read its schema"
+  echo "terraform installed $version from the zip and read its schema"
 fi
 
 step "release-check passed: $(cd "$dist" && ls | grep -E "^($provider|cloudimages-mock)_" | tr '\n' ' ')"
