@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"crypto/md5" //nolint:gosec // the API's checksum is md5
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"io"
@@ -16,6 +17,7 @@ type ImageFile struct {
 	Path   string
 	Size   int64
 	MD5    string
+	SHA256 string
 	SHA512 string
 }
 
@@ -29,15 +31,30 @@ func WriteImageFile(t *testing.T, name string, size int64, seed uint64) ImageFil
 		t.Fatal(err)
 	}
 	defer f.Close()
-	m, s := md5.New(), sha512.New() //nolint:gosec // the API's checksum is md5
-	src := io.LimitReader(rand.NewChaCha8(seedBytes(seed)), size)
-	if _, err := io.Copy(io.MultiWriter(f, m, s), src); err != nil {
+	if _, err := io.Copy(f, io.LimitReader(rand.NewChaCha8(seedBytes(seed)), size)); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return ImageFile{Path: path, Size: size, MD5: hex.EncodeToString(m.Sum(nil)), SHA512: hex.EncodeToString(s.Sum(nil))}
+	return describe(t, path)
+}
+
+// describe hashes the file at path.
+func describe(t *testing.T, path string) ImageFile {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, s, s256 := md5.New(), sha512.New(), sha256.New() //nolint:gosec // the API's checksum is md5
+	n, err := io.Copy(io.MultiWriter(m, s, s256), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ImageFile{Path: path, Size: n, MD5: hex.EncodeToString(m.Sum(nil)), SHA256: hex.EncodeToString(s256.Sum(nil)),
+		SHA512: hex.EncodeToString(s.Sum(nil))}
 }
 
 // CopyImageFile copies an image file to a new path (same bytes, other name).

@@ -24,7 +24,7 @@ func (c *Client) URLSource(rawURL string, headers map[string]string, decompress 
 		for k, v := range headers {
 			req.Header.Set(k, v)
 		}
-		shown := redactURL(rawURL)
+		shown := RedactURL(rawURL)
 		tflog.Debug(c.secrets.mask(ctx), "Downloading image data", map[string]any{"source_url": shown})
 		resp, err := c.sourceHTTP.Do(req)
 		if err != nil {
@@ -45,8 +45,8 @@ func (c *Client) URLSource(rawURL string, headers map[string]string, decompress 
 	}}
 }
 
-// redactURL hides a password in the URL's user info.
-func redactURL(raw string) string {
+// RedactURL hides a password in the URL's user info.
+func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(unparsable URL)"

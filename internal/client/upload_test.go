@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5" //nolint:gosec // Glance's checksum
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
@@ -32,6 +33,13 @@ func digestOf(data []byte) Digest {
 	m := md5.Sum(data) //nolint:gosec // Glance's checksum
 	s := sha512.Sum512(data)
 	return Digest{MD5: hex.EncodeToString(m[:]), SHA512: hex.EncodeToString(s[:]), Size: int64(len(data))}
+}
+
+// withSHA256 is d with the sha256 of data, as HashFile returns it.
+func withSHA256(d Digest, data []byte) Digest {
+	s := sha256.Sum256(data)
+	d.SHA256 = hex.EncodeToString(s[:])
+	return d
 }
 
 func TestUploadImageFile(t *testing.T) {
@@ -72,8 +80,8 @@ func TestUploadImageFile(t *testing.T) {
 		t.Errorf("VerifyDigest: %v", err)
 	}
 	hd, err := HashFile(path)
-	if err != nil || hd != d {
-		t.Errorf("HashFile = %+v, %v; want %+v", hd, err, d)
+	if want := withSHA256(d, data); err != nil || hd != want {
+		t.Errorf("HashFile = %+v, %v; want %+v", hd, err, want)
 	}
 }
 
@@ -156,15 +164,15 @@ func TestHashFile(t *testing.T) {
 	t.Parallel()
 	path, data := writeRandomFile(t, 100_003)
 	d, err := HashFile(path)
-	if err != nil || d != digestOf(data) {
-		t.Errorf("HashFile = %+v, %v", d, err)
+	if want := withSHA256(digestOf(data), data); err != nil || d != want {
+		t.Errorf("HashFile = %+v, %v; want %+v", d, err, want)
 	}
 	if _, err := HashFile(filepath.Join(t.TempDir(), "none")); err == nil {
 		t.Error("missing file hashed")
 	}
 	empty := filepath.Join(t.TempDir(), "empty")
 	_ = os.WriteFile(empty, nil, 0o600)
-	if d, _ := HashFile(empty); d.MD5 != "d41d8cd98f00b204e9800998ecf8427e" || d.Size != 0 {
+	if d, _ := HashFile(empty); d != withSHA256(digestOf(nil), nil) || d.MD5 != "d41d8cd98f00b204e9800998ecf8427e" || d.Size != 0 {
 		t.Errorf("empty %+v", d)
 	}
 }
@@ -213,12 +221,14 @@ func TestHashingReader_progress(t *testing.T) {
 	if _, err := io.Copy(io.Discard, h); err != nil {
 		t.Fatal(err)
 	}
-	h.progress(true)
+	h.finalProgress()
+	h.digest()
 	if len(logs) != 2 || logs[1]["percent"] != "100.0" || logs[1]["bytes"] != int64(progressMinSize) {
 		t.Errorf("progress logs %v", logs)
 	}
 	small := newHashingReader(context.Background(), "img", strings.NewReader("x"), 1)
 	small.logger = func(context.Context, string, map[string]any) { t.Error("small uploads log no progress") }
 	_, _ = io.Copy(io.Discard, small)
-	small.progress(true)
+	small.finalProgress()
+	small.digest()
 }

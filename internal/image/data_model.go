@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
@@ -44,13 +45,29 @@ type imageData struct {
 	FileURL         types.String `tfsdk:"file_url"`
 }
 
-func imageDataFrom(ctx context.Context, img *client.Image) (imageData, diag.Diagnostics) {
+// serverSet are the keys the server's image schema marks read-only: what it
+// sets on images itself, which are no custom properties. Read once per
+// provider instance; none when the schema cannot be read.
+func serverSet(ctx context.Context, c *client.Client) map[string]bool {
+	s, err := c.ImageSchema(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "cannot read the image schema: properties are shown unfiltered", map[string]any{"error": err.Error()})
+		return nil
+	}
+	return s.ReadOnly
+}
+
+// imageDataFrom is img as the data sources show it; properties exclude the
+// keys in hide (see serverSet).
+func imageDataFrom(ctx context.Context, img *client.Image, hide map[string]bool) (imageData, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
 	diags.Append(d...)
-	props := img.Properties
-	if props == nil {
-		props = map[string]string{}
+	props := map[string]string{}
+	for k, v := range img.Properties {
+		if !hide[k] {
+			props[k] = v
+		}
 	}
 	properties, d := types.MapValueFrom(ctx, types.StringType, props)
 	diags.Append(d...)
@@ -108,7 +125,7 @@ func imageDataAttributes() map[string]schema.Attribute {
 		"os_hash_algo":     str("Algorithm of `os_hash_value`."),
 		"os_hash_value":    str("Hash of the image data."),
 		"tags":             schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Tags of the image."},
-		"properties":       schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "All custom properties of the image."},
+		"properties":       schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "All custom properties of the image; what the server's image schema marks read-only (set by the server) is left out."},
 		"created_at":       str("Creation time (RFC 3339)."),
 		"updated_at":       str("Time of the last change (RFC 3339)."),
 		"file_url":         str("Path of the image data in the API."),

@@ -90,7 +90,7 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if img == nil {
 		return
 	}
-	out, diags := imageDataFrom(ctx, img)
+	out, diags := imageDataFrom(ctx, img, serverSet(ctx, d.client))
 	resp.Diagnostics.Append(diags...)
 	// A filter that was set keeps the value given (Terraform requires it).
 	if !cfg.Tags.IsNull() {

@@ -18,19 +18,30 @@ import (
 const digestKey = "file_digest"
 
 type fileDigest struct {
-	Path    string `json:"path"`
-	Size    int64  `json:"size"`
-	ModTime int64  `json:"mtime_ns"`
-	MD5     string `json:"md5"`
-	SHA512  string `json:"sha512"`
+	Path         string `json:"path"`
+	Size         int64  `json:"size"` // of the file, not of the data
+	ModTime      int64  `json:"mtime_ns"`
+	Decompressed bool   `json:"decompressed,omitempty"` // the hashes are of the decompressed data
+	MD5          string `json:"md5"`
+	SHA512       string `json:"sha512"`
+	SHA256       string `json:"sha256,omitempty"` // absent from digests recorded by older versions
 }
 
-// hashFile is a variable so that tests can count the reads.
-var hashFile = client.HashFile
+// Digest is the hashes of the data.
+func (d fileDigest) Digest() client.Digest {
+	return client.Digest{MD5: d.MD5, SHA512: d.SHA512, SHA256: d.SHA256}
+}
 
-// digestOf returns the digest of the file at path, reusing cached when the
-// file is the same path with the same size and modification time.
-func digestOf(path string, cached *fileDigest) (fileDigest, error) {
+// hashData hashes what an upload of the file sends (decompressed when asked):
+// a variable so that tests can count the reads.
+var hashData = func(path string, decompress bool) (client.Digest, error) {
+	return client.HashSource(context.Background(), client.FileSource(path, decompress))
+}
+
+// digestOf returns the digest of the data an upload of the file at path
+// sends, reusing cached when the file is the same path with the same size
+// and modification time, read the same way (and has a sha256 when needed).
+func digestOf(path string, decompress, needSHA256 bool, cached *fileDigest) (fileDigest, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return fileDigest{}, err
@@ -38,24 +49,30 @@ func digestOf(path string, cached *fileDigest) (fileDigest, error) {
 	if !info.Mode().IsRegular() {
 		return fileDigest{}, fmt.Errorf("%s is not a regular file", path)
 	}
-	if cached != nil && cached.Path == path && cached.Size == info.Size() && cached.ModTime == info.ModTime().UnixNano() {
+	if cached != nil && cached.Path == path && cached.Size == info.Size() && cached.ModTime == info.ModTime().UnixNano() &&
+		cached.Decompressed == decompress && (cached.SHA256 != "" || !needSHA256) {
 		return *cached, nil
 	}
-	d, err := hashFile(path)
+	d, err := hashData(path, decompress)
 	if err != nil {
 		return fileDigest{}, err
 	}
-	return fileDigest{Path: path, Size: d.Size, ModTime: info.ModTime().UnixNano(), MD5: d.MD5, SHA512: d.SHA512}, nil
+	return newFileDigest(path, info, decompress, d), nil
+}
+
+func newFileDigest(path string, info os.FileInfo, decompress bool, d client.Digest) fileDigest {
+	return fileDigest{Path: path, Size: info.Size(), ModTime: info.ModTime().UnixNano(), Decompressed: decompress,
+		MD5: d.MD5, SHA512: d.SHA512, SHA256: d.SHA256}
 }
 
 // digestAfterUpload records what an upload hashed, so the next plan need not
 // read the file again.
-func digestAfterUpload(path string, d client.Digest) (fileDigest, error) {
+func digestAfterUpload(path string, decompress bool, d client.Digest) (fileDigest, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return fileDigest{}, err
 	}
-	return fileDigest{Path: path, Size: d.Size, ModTime: info.ModTime().UnixNano(), MD5: d.MD5, SHA512: d.SHA512}, nil
+	return newFileDigest(path, info, decompress, d), nil
 }
 
 type privateGetter interface {

@@ -18,18 +18,18 @@ func TestDigestOf_readsTheFileOnlyWhenItChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	var reads atomic.Int32
-	orig := hashFile
-	hashFile = func(p string) (client.Digest, error) {
+	orig := hashData
+	hashData = func(p string, decompress bool) (client.Digest, error) {
 		reads.Add(1)
-		return orig(p)
+		return orig(p, decompress)
 	}
-	t.Cleanup(func() { hashFile = orig })
+	t.Cleanup(func() { hashData = orig })
 
-	first, err := digestOf(path, nil)
+	first, err := digestOf(path, false, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := digestOf(path, &first)
+	again, err := digestOf(path, false, true, &first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestDigestOf_readsTheFileOnlyWhenItChanges(t *testing.T) {
 	if err := os.Chtimes(path, later, later); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := digestOf(path, &first)
+	changed, err := digestOf(path, false, true, &first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,18 +58,33 @@ func TestDigestOf_readsTheFileOnlyWhenItChanges(t *testing.T) {
 	if err := os.WriteFile(other, []byte("other"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	copied, err := digestOf(other, &changed)
+	copied, err := digestOf(other, false, true, &changed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if reads.Load() != 3 || copied.SHA512 != changed.SHA512 {
 		t.Fatalf("copy: reads %d, same content %v", reads.Load(), copied.SHA512 == changed.SHA512)
 	}
+
+	// Read another way (decompressed), the same file is hashed again; a
+	// digest without sha256 (an older version's) is completed when needed.
+	unpacked, err := digestOf(other, true, false, &copied)
+	if err != nil || reads.Load() != 4 || !unpacked.Decompressed {
+		t.Fatalf("decompress: reads %d, %+v, %v", reads.Load(), unpacked, err)
+	}
+	old := unpacked
+	old.SHA256 = ""
+	if _, err := digestOf(other, true, false, &old); err != nil || reads.Load() != 4 {
+		t.Fatalf("sha256 not needed: reads %d, %v", reads.Load(), err)
+	}
+	if d, err := digestOf(other, true, true, &old); err != nil || reads.Load() != 5 || d.SHA256 == "" {
+		t.Fatalf("sha256 needed: reads %d, %+v, %v", reads.Load(), d, err)
+	}
 }
 
 func TestDigestOf_missingFile(t *testing.T) {
 	t.Parallel()
-	if _, err := digestOf(filepath.Join(t.TempDir(), "nope"), nil); err == nil {
+	if _, err := digestOf(filepath.Join(t.TempDir(), "nope"), false, false, nil); err == nil {
 		t.Fatal("no error for a missing file")
 	}
 }

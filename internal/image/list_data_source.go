@@ -66,8 +66,9 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	ids := make([]string, 0, len(images))
 	cfg.Images = make([]imageData, 0, len(images))
+	hide := serverSet(ctx, d.client)
 	for i := range images {
-		item, diags := imageDataFrom(ctx, &images[i])
+		item, diags := imageDataFrom(ctx, &images[i], hide)
 		resp.Diagnostics.Append(diags...)
 		cfg.Images = append(cfg.Images, item)
 		ids = append(ids, images[i].ID)

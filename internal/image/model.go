@@ -19,6 +19,12 @@ type resourceModel struct {
 	File            types.String   `tfsdk:"file"`
 	ImportFrom      types.String   `tfsdk:"import_from"`
 	ImportFormat    types.String   `tfsdk:"import_from_format"`
+	SourceURL       types.String   `tfsdk:"source_url"`
+	SourceHeaders   types.Map      `tfsdk:"source_headers"`
+	WebDownload     types.Bool     `tfsdk:"web_download"`
+	Decompress      types.Bool     `tfsdk:"decompress"`
+	ExpectedHash    types.String   `tfsdk:"expected_hash"`
+	Deactivated     types.Bool     `tfsdk:"deactivated"`
 	DiskFormat      types.String   `tfsdk:"disk_format"`
 	ContainerFormat types.String   `tfsdk:"container_format"`
 	Visibility      types.String   `tfsdk:"visibility"`
@@ -43,7 +49,8 @@ type resourceModel struct {
 }
 
 // setFromAPI copies what the server says into the model. Arguments the API
-// does not return (file, verify_checksum, timeouts) are left alone, and only
+// does not return (the data source, verify_checksum, timeouts) are left
+// alone (defaults filled in after an import), and only
 // the properties the model already manages are read back, so properties the
 // server adds never show up as a diff.
 func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.Diagnostics {
@@ -58,6 +65,7 @@ func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.
 	m.MinDisk = types.Int64Value(img.MinDisk)
 	m.MinRAM = types.Int64Value(img.MinRAM)
 	m.Status = types.StringValue(img.Status)
+	m.Deactivated = types.BoolValue(img.Status == client.StatusDeactivated)
 	m.Checksum = tfvalue.String(img.Checksum)
 	m.OSHashAlgo = tfvalue.String(img.OSHashAlgo)
 	m.OSHashValue = tfvalue.String(img.OSHashValue)
@@ -74,9 +82,10 @@ func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.
 
 	m.Properties, d = managedProperties(m.Properties, img.Properties)
 	diags.Append(d...)
-	if m.VerifyChecksum.IsNull() || m.VerifyChecksum.IsUnknown() {
-		m.VerifyChecksum = types.BoolValue(true) // the default, also after import
-	}
+	// The defaults, also after an import.
+	m.VerifyChecksum = boolOr(m.VerifyChecksum, true)
+	m.WebDownload = boolOr(m.WebDownload, false)
+	m.Decompress = boolOr(m.Decompress, false)
 	return diags
 }
 
@@ -101,4 +110,11 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func boolOr(v types.Bool, otherwise bool) types.Bool {
+	if v.IsNull() || v.IsUnknown() {
+		return types.BoolValue(otherwise)
+	}
+	return v
 }

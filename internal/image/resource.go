@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -84,8 +86,9 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				MarkdownDescription: "Path of a local file holding the image data, uploaded by streaming (constant memory). " +
 					"Requires `disk_format` and `container_format`. The file's content is tracked by its hash: new content " +
 					"replaces the image, a new path to the same bytes does not. The hash is kept with the file's size and " +
-					"modification time, so an unchanged file is not read again when planning. Without `file` the image " +
-					"is created without data and stays `queued`.",
+					"modification time, so an unchanged file is not read again when planning. With `decompress`, the " +
+					"decompressed data is what is uploaded and tracked. Without `file`, `source_url` or `import_from` the " +
+					"image is created without data and stays `queued`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"import_from": schema.StringAttribute{
@@ -97,9 +100,9 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"Rackspace, which does not take direct uploads.",
 				Validators: []validator.String{
 					validate.ObjectPath(),
-					stringvalidator.ConflictsWith(path.MatchRoot("file")),
+					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("source_url")),
 				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{replaceIfSourceChanged()},
 			},
 			"import_from_format": schema.StringAttribute{
 				Optional: true,
@@ -109,7 +112,70 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					stringvalidator.OneOf(diskFormats...),
 					stringvalidator.AlsoRequires(path.MatchRoot("import_from")),
 				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{replaceIfSourceChanged()},
+			},
+			"source_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "URL (`http` or `https`) of the image data. The provider downloads it and streams the body " +
+					"straight into the upload while hashing it: nothing is written to local disk and memory stays constant. " +
+					"With `web_download = true` the server fetches the URL instead. Requires `disk_format` and " +
+					"`container_format`; conflicts with `file` and `import_from`. Changing it replaces the image. A " +
+					"password in the URL is never logged; prefer `source_headers` for credentials.",
+				Validators: []validator.String{
+					validate.HTTPURL(),
+					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("import_from")),
+				},
+				PlanModifiers: []planmodifier.String{replaceIfSourceChanged()},
+			},
+			"source_headers": schema.MapAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Sensitive:   true,
+				MarkdownDescription: "HTTP headers sent with the download of `source_url`, such as `Authorization`. " +
+					"Sensitive: never shown in plans or logs. Not sent to the Images API, and not possible with " +
+					"`web_download` (the server fetches the URL without them). Changing them alone changes nothing on the server.",
+				Validators: []validator.Map{mapvalidator.AlsoRequires(path.MatchRoot("source_url"))},
+			},
+			"web_download": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Have the server fetch `source_url` itself (interoperable import, method " +
+					"`web-download`) instead of streaming it through the provider. Only where the endpoint offers " +
+					"that method (checked when planning; Rackspace does not). The server computes the checksums; " +
+					"`decompress` and `source_headers` are not possible. Default `false`. Changing it replaces the image.",
+				Validators:    []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("source_url"))},
+				PlanModifiers: []planmodifier.Bool{replaceBoolIfSourceChanged()},
+			},
+			"decompress": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Decompress the data of `file` or `source_url` while streaming it, when its first " +
+					"bytes say gzip, bzip2, xz or zstd (names and content types are not trusted); other data is sent " +
+					"as it is. The image's size and hashes, and `expected_hash`, are those of the decompressed data. " +
+					"Default `false`. With `source_url`, changing it replaces the image; with `file`, the image is " +
+					"replaced only if the data to upload differs.",
+				PlanModifiers: []planmodifier.Bool{replaceBoolIfSourceChanged()},
+			},
+			"expected_hash": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Hash the image data must have: `md5:`, `sha256:` or `sha512:` followed by the hex " +
+					"digest. With `file` and `source_url` the provider checks it while streaming (and, for `file`, when " +
+					"planning); with `import_from` and `web_download` it is compared with the server's `checksum` (md5) " +
+					"or `os_hash_value` (sha512), so `sha256` is refused there when planning. A mismatch fails the " +
+					"apply with both hashes and leaves the image tainted.",
+				Validators: []validator.String{validate.ExpectedHash()},
+			},
+			"deactivated": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Deactivate the image: its metadata stays readable but its data cannot be " +
+					"downloaded, exported or booted. Applied after the image is `active`; `false` reactivates it. " +
+					"Read back from `status`, so a change made outside Terraform shows as a diff. Needs the data " +
+					"(`file`, `source_url` or `import_from`), and a deactivate permission (Rackspace keeps it for " +
+					"its administrators). Default `false`.",
 			},
 			"disk_format": schema.StringAttribute{
 				Optional: true,
@@ -208,7 +274,16 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"file_url":   computed("Path of the image data in the API (`/v2/images/{id}/file`)."),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, Update: true, Delete: true,
+				CreateDescription: fmt.Sprintf("How long the create may take in all: the upload or import, the wait for "+
+					"`active` and any deactivation. A duration such as `45m` or `2h` (units `s`, `m`, `h`). Default: `%dm`. "+
+					"An image that exists when it runs out is saved in the state as tainted.", int(defaultCreateTimeout.Minutes())),
+				UpdateDescription: fmt.Sprintf("How long an in-place update may take (a metadata patch, then a deactivation "+
+					"or reactivation). A duration such as `10m`. Default: `%dm`.", int(defaultUpdateTimeout.Minutes())),
+				DeleteDescription: fmt.Sprintf("How long to wait until the deleted image is gone. A duration such as `10m`. "+
+					"Default: `%dm`.", int(defaultDeleteTimeout.Minutes())),
+			}),
 		},
 	}
 }
@@ -226,15 +301,17 @@ func (r *imageResource) ValidateConfig(ctx context.Context, req resource.Validat
 			resp.Diagnostics.AddAttributeError(path.Root("file"), "Cannot read the image file", why)
 		}
 	}
-	if !cfg.File.IsNull() {
+	if !cfg.File.IsNull() || !cfg.SourceURL.IsNull() {
 		for name, v := range map[string]types.String{"disk_format": cfg.DiskFormat, "container_format": cfg.ContainerFormat} {
 			if v.IsNull() {
 				resp.Diagnostics.AddAttributeError(path.Root(name), "Missing "+name,
-					fmt.Sprintf("An image with a file needs %s: the service refuses data for an image without disk_format "+
-						"and container_format. Set it, for example disk_format = \"raw\" and container_format = \"bare\".", name))
+					fmt.Sprintf("An image with data from file or source_url needs %s: the service refuses data for an image "+
+						"without disk_format and container_format. Set it, for example disk_format = \"raw\" and "+
+						"container_format = \"bare\".", name))
 			}
 		}
 	}
+	validateSourceConfig(cfg, &resp.Diagnostics)
 	for key := range cfg.Properties.Elements() {
 		if why := reservedProperty(key); why != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("properties").AtMapKey(key), "Property key not allowed", why)
@@ -246,24 +323,52 @@ func (r *imageResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan replaces the image when the content of its file changed, and
+// ModifyPlan checks what only the server can tell (import methods, its image
+// schema), and replaces the image when the content of its file changed, and
 // only then: a new path to the same bytes is an in-place change of `file`.
 func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy, or create (nothing to compare with)
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return // destroy, or a provider not configured yet (unknown configuration)
 	}
-	var plan, state resourceModel
+	var plan resourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.File.IsNull() || plan.File.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	digest, err := digestOf(plan.File.ValueString(), cachedDigest(ctx, req.Private))
+	r.checkPropertyKeys(ctx, plan, &resp.Diagnostics)
+	if req.State.Raw.IsNull() {
+		r.planSourceChecks(ctx, plan, &resp.Diagnostics)
+		return // a create: nothing to compare with
+	}
+	var state resourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Deactivated.Equal(state.Deactivated) {
+		// (De)activating changes the status the plan would otherwise keep.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+	}
+	if !plan.WebDownload.Equal(state.WebDownload) || !plan.ExpectedHash.Equal(state.ExpectedHash) {
+		r.planSourceChecks(ctx, plan, &resp.Diagnostics)
+	}
+	if plan.File.IsNull() || plan.File.IsUnknown() {
+		r.planExpectedHashOfServerData(plan, state, resp)
+		return
+	}
+	algo, want, _ := validate.SplitHash(plan.ExpectedHash.ValueString())
+	digest, err := digestOf(plan.File.ValueString(), plan.Decompress.ValueBool(), algo == "sha256", cachedDigest(ctx, req.Private))
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("file"), "Cannot read the image file", err.Error())
 		return
 	}
 	resp.Diagnostics.Append(storeDigest(ctx, resp.Private, digest)...)
+	if got := hashOf(algo, digest.Digest()); want != "" && got != want {
+		resp.Diagnostics.AddAttributeError(path.Root("expected_hash"), "The image file does not match expected_hash",
+			fmt.Sprintf("The %s of %s%s is %s, but expected_hash is %s:%s. Nothing was changed.",
+				algo, digest.Path, decompressedNote(digest), got, algo, want))
+		return
+	}
 
 	// Compare with the hash the server computed, with its algorithm.
 	changed, attribute, local := false, "", ""
@@ -279,6 +384,64 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		map[string]any{"file": digest.Path, attribute: local})
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attribute), types.StringValue(local))...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attribute))
+}
+
+func decompressedNote(d fileDigest) string {
+	if d.Decompressed {
+		return " (decompressed)"
+	}
+	return ""
+}
+
+// planExpectedHashOfServerData checks a new expected_hash of an image whose
+// data is not a local file against the hashes the server computed for the
+// data it holds. A sha256, which the server never computes, replaces an image
+// whose data the provider streams, so that the new data is checked on the way.
+func (r *imageResource) planExpectedHashOfServerData(plan, state resourceModel, resp *resource.ModifyPlanResponse) {
+	if plan.ExpectedHash.IsNull() || plan.ExpectedHash.IsUnknown() || plan.ExpectedHash.Equal(state.ExpectedHash) {
+		return
+	}
+	algo, want, err := validate.SplitHash(plan.ExpectedHash.ValueString())
+	if err != nil || state.Checksum.IsNull() {
+		return // invalid (reported by the validator), or no data yet: the create checks it
+	}
+	got, why := serverHashOf(algo, state.Checksum.ValueString(), state.OSHashAlgo.ValueString(), state.OSHashValue.ValueString())
+	switch {
+	case got == "" && plan.streamsData():
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expected_hash"))
+	case got == "":
+		resp.Diagnostics.AddAttributeError(path.Root("expected_hash"), "expected_hash cannot be checked",
+			fmt.Sprintf("%s, and the provider does not stream this image's data. Use md5: or sha512:.", why))
+	case got != want:
+		resp.Diagnostics.AddAttributeError(path.Root("expected_hash"), "The image data does not match expected_hash",
+			fmt.Sprintf("Image %s holds data whose %s is %s (as the server computed it), but expected_hash is %s:%s. "+
+				"Nothing was changed.", state.ID.ValueString(), algo, got, algo, want))
+	}
+}
+
+// checkPropertyKeys refuses property keys that the server's image schema
+// (read once per provider instance) says the server sets: a server that adds
+// read-only attributes of its own is known by its schema, not by a list in
+// the provider.
+func (r *imageResource) checkPropertyKeys(ctx context.Context, plan resourceModel, diags *diag.Diagnostics) {
+	if plan.Properties.IsNull() || plan.Properties.IsUnknown() {
+		return
+	}
+	s, err := r.client.ImageSchema(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "cannot read the image schema: property keys are checked against the provider's own list only",
+			map[string]any{"error": err.Error()})
+		return
+	}
+	for key := range plan.Properties.Elements() {
+		// Keys the provider's own list refuses are reported by ValidateConfig;
+		// the schema may list common custom properties (os_distro, ...) as
+		// writable, so only its read-only ones are refused here.
+		if s.ReadOnly[key] && reservedProperty(key) == "" {
+			diags.AddAttributeError(path.Root("properties").AtMapKey(key), "Property key not allowed",
+				fmt.Sprintf("%q is a read-only attribute of the image in this server's image schema: the server sets it.", key))
+		}
+	}
 }
 
 func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -319,17 +482,38 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	state := plan
 	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.File.IsNull() {
+	if resp.Diagnostics.HasError() || (plan.File.IsNull() && plan.SourceURL.IsNull()) {
 		return
 	}
 	tainted := taintedHint(img.ID)
 
-	file := plan.File.ValueString()
-	digest, err := r.client.UploadImageFile(ctx, img.ID, file)
-	if err != nil {
-		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("file"), fmt.Sprintf("upload %s to image %s", file, img.ID), err, tainted)
-		r.refresh(ctx, &state, &resp.State)
-		return
+	// The data: streamed by the provider (file, source_url), hashing it on
+	// the way, or fetched by the server (web_download).
+	var local *client.Digest
+	if plan.WebDownload.ValueBool() {
+		if err := r.client.WebDownload(ctx, img.ID, plan.SourceURL.ValueString()); err != nil {
+			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("web_download"),
+				fmt.Sprintf("start the web-download of %s into image %s", redacted(plan.SourceURL), img.ID), err, tainted)
+			r.refresh(ctx, &state, &resp.State)
+			return
+		}
+	} else {
+		src, diags := plan.uploadSource(ctx, r.client)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		digest, err := r.client.UploadImage(ctx, img.ID, src)
+		if err != nil {
+			attribute, from := "file", plan.File.ValueString()
+			if plan.File.IsNull() {
+				attribute, from = "source_url", redacted(plan.SourceURL)
+			}
+			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root(attribute), fmt.Sprintf("upload %s to image %s", from, img.ID), err, tainted)
+			r.refresh(ctx, &state, &resp.State)
+			return
+		}
+		local = &digest
 	}
 	img, err = r.client.WaitForImage(ctx, img.ID, "active")
 	if err != nil {
@@ -339,17 +523,57 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if plan.VerifyChecksum.ValueBool() {
-		if err := client.VerifyDigest(img, digest); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("file"), "Image data does not match the file",
+	if local != nil && plan.VerifyChecksum.ValueBool() {
+		if err := client.VerifyDigest(img, *local); err != nil {
+			resp.Diagnostics.AddError("Image data does not match what was sent",
 				fmt.Sprintf("%s\n\nThe data may have been corrupted on the way or changed while uploading. %s", err, tainted))
 			return
 		}
 	}
-	recorded, err := digestAfterUpload(file, digest)
-	if err == nil {
-		resp.Diagnostics.Append(storeDigest(ctx, resp.Private, recorded)...)
+	if d := checkExpectedHash(plan.ExpectedHash, img, local); d != nil {
+		resp.Diagnostics.Append(d)
+		return
 	}
+	if !plan.File.IsNull() {
+		if recorded, err := digestAfterUpload(plan.File.ValueString(), plan.Decompress.ValueBool(), *local); err == nil {
+			resp.Diagnostics.Append(storeDigest(ctx, resp.Private, recorded)...)
+		}
+	}
+	r.applyDeactivated(ctx, &state, plan, &resp.State, &resp.Diagnostics)
+}
+
+// redacted is a URL as it may be shown: without a password.
+func redacted(u types.String) string {
+	return client.RedactURL(u.ValueString())
+}
+
+// applyDeactivated deactivates or reactivates the image when the plan says
+// so, then saves what the server says.
+func (r *imageResource) applyDeactivated(ctx context.Context, state *resourceModel, plan resourceModel, target *tfsdk.State, diags *diag.Diagnostics) {
+	want := plan.Deactivated.ValueBool()
+	if plan.Deactivated.IsUnknown() || state.Deactivated.ValueBool() == want {
+		return
+	}
+	id := state.ID.ValueString()
+	action, call := "reactivate", r.client.ReactivateImage
+	if want {
+		action, call = "deactivate", r.client.DeactivateImage
+	}
+	if err := call(ctx, id); err != nil {
+		hint := ""
+		if client.StatusCode(err) == http.StatusForbidden {
+			hint = "The service allows this only to some roles (on Rackspace, only its administrators), and only for an active image."
+		}
+		diagnostics.AttributeAPIError(diags, path.Root("deactivated"), fmt.Sprintf("%s image %s", action, id), err, hint)
+		return
+	}
+	img, err := r.client.GetImage(ctx, id)
+	if err != nil {
+		diagnostics.APIError(diags, fmt.Sprintf("read image %s after %sing it", id, strings.TrimSuffix(action, "e")), err, "")
+		return
+	}
+	diags.Append(state.setFromAPI(ctx, img)...)
+	diags.Append(target.Set(ctx, state)...)
 }
 
 // createByImport makes the image with an import task, waits for it to be
@@ -402,6 +626,11 @@ func (r *imageResource) createByImport(ctx context.Context, plan resourceModel, 
 	state.Properties = plan.Properties
 	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if d := checkExpectedHash(plan.ExpectedHash, img, nil); d != nil {
+		resp.Diagnostics.Append(d)
+		return
+	}
+	r.applyDeactivated(ctx, &state, plan, &resp.State, &resp.Diagnostics)
 }
 
 func taintedHint(id string) string {
@@ -462,13 +691,25 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	img, err := r.client.UpdateImage(ctx, state.ID.ValueString(), ops)
+	id := state.ID.ValueString()
+	var img *client.Image
+	var err error
+	if len(ops) > 0 {
+		img, err = r.client.UpdateImage(ctx, id, ops)
+	} else {
+		img, err = r.client.GetImage(ctx, id) // only arguments the server does not keep changed
+	}
 	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("update image %s", state.ID.ValueString()), err, "")
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("update image %s", id), err, "")
 		return
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(ctx, img)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	next := plan
+	resp.Diagnostics.Append(next.setFromAPI(ctx, img)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.applyDeactivated(ctx, &next, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -214,16 +214,24 @@ func TestAccImage_driftDeletedBehindTerraformsBack(t *testing.T) {
 				}),
 			},
 			{
-				// Deactivated elsewhere: kept in the state and shown, nothing to change.
+				// Deactivated elsewhere: shown as drift and reactivated in
+				// place, not replaced.
 				PreConfig: func() {
 					mustUpdate(t, srv, id, func(img *mockserver.ImageRecord) { img.Status = "deactivated" })
 				},
-				RefreshState: true,
-				Check:        resource.TestCheckResourceAttr(imageAddr, "status", "deactivated"),
-			},
-			{
-				Config:   config,
-				PlanOnly: true, // an empty plan: a deactivated image is not replaced
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(imageAddr, tfjsonpath.New("deactivated"), knownvalue.Bool(false)),
+					},
+				},
+				Check: checkMockImage(srv, func(img mockserver.ImageRecord) error {
+					if img.Status != "active" {
+						return fmt.Errorf("status after apply: %s, want active", img.Status)
+					}
+					return nil
+				}),
 			},
 			{
 				// Deleted behind Terraform's back: the plan creates it again.

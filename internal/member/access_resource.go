@@ -102,18 +102,18 @@ func (r *accessResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"time), the plan shows a warning.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The image id.",
+				Computed: true, MarkdownDescription: "The image's id.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"image_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The image to share. Changing it removes the members from the old image " +
+				Required: true, MarkdownDescription: "The id (a UUID) of the image to share. Changing it removes the members from the old image " +
 					"and adds them to the new one.",
 				Validators:    []validator.String{validate.UUID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"member_ids": schema.SetAttribute{
 				Required: true, ElementType: types.StringType,
-				MarkdownDescription: "Every tenant (project) id the image is shared with, and no other. `[]` shares it " +
+				MarkdownDescription: "Every tenant (project) id the image is shared with, and no other, each 1–255 characters. `[]` shares it " +
 					"with no one. Changed in place: only the members added or removed are touched. New members start as " +
 					"`pending` until their consumer accepts with `cloudimages_image_member_status`. At most 128 members " +
 					"(the service's quota).",
@@ -145,17 +145,9 @@ func (r *accessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *accessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan accessModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	// On failure nothing is saved: the members added so far stay, and the
 	// next create adopts them.
-	r.apply(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply)
 }
 
 // apply makes the members of the plan's image exactly the plan's member
@@ -284,14 +276,8 @@ func (r *accessResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan accessModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.apply(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply)
+	if plan == nil || applied {
 		return
 	}
 	// Half done: keep what the server has, so the next plan shows the rest.
@@ -300,7 +286,7 @@ func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest,
 		var d diag.Diagnostics
 		plan.setFromAPI(imageID, members, &d)
 		if !d.HasError() {
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 			return
 		}
 	}
@@ -357,6 +343,27 @@ func without(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// applyPlan is the Create or Update of a resource that applies its plan in
+// one call: it reads the plan, lets apply make it so (filling in what the
+// server then has, or adding errors), and saves it to the state when apply
+// succeeded. It returns the plan as apply left it (nil when the plan could
+// not be read) and whether apply succeeded.
+func applyPlan[M any](ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
+	apply func(context.Context, *M, *diag.Diagnostics),
+) (*M, bool) {
+	var m M
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
+		return nil, false
+	}
+	apply(ctx, &m, diags)
+	if diags.HasError() {
+		return &m, false
+	}
+	diags.Append(state.Set(ctx, &m)...)
+	return &m, true
 }
 
 // forEachMember calls fn for every id, memberCalls at a time, starts no

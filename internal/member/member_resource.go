@@ -59,6 +59,29 @@ func (m *memberModel) setFromAPI(mem *client.Member) {
 	m.UpdatedAt = tfvalue.Time(mem.UpdatedAt)
 }
 
+// readMember is the Read of both resources whose state is a memberModel;
+// what names the resource in messages. A share that is gone (404: the
+// producer removed it, or the image) leaves the state.
+func readMember(ctx context.Context, c *client.Client, req resource.ReadRequest, resp *resource.ReadResponse, what string) {
+	var state memberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	mem, err := c.GetMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Debug(ctx, "share is gone, removing the "+what+" from the state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "read "+what+" "+state.ID.ValueString(), err, "")
+		return
+	}
+	state.setFromAPI(mem)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_member"
 }
@@ -76,15 +99,18 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"image_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The image to share. Changing it replaces the member.",
+				Required: true, MarkdownDescription: "The id (a UUID) of the image to share. Changing it replaces the member.",
 				Validators: []validator.String{validate.UUID()}, PlanModifiers: replace,
 			},
 			"member_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The tenant (project) id to share the image with. Changing it replaces the member.",
+				Required: true, MarkdownDescription: "The tenant (project) id to share the image with, 1–255 characters. " +
+					"Changing it replaces the member.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)}, PlanModifiers: replace,
 			},
 			"status": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "Where the share stands, as the consumer set it: `pending`, `accepted` or `rejected`.",
+				Computed: true, MarkdownDescription: "Where the share stands, as the consumer set it: `pending` (where a new " +
+					"member starts), `accepted` or `rejected`. Only the consumer can change it, with " +
+					"`cloudimages_image_member_status`.",
 			},
 			"created_at": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "When the image was shared (RFC 3339).",
@@ -161,23 +187,7 @@ func ownerHint(c *client.Client, resourceType string, img *client.Image) string 
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state memberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	mem, err := r.client.GetMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Debug(ctx, "member is gone, removing it from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, "read member "+state.ID.ValueString(), err, "")
-		return
-	}
-	state.setFromAPI(mem)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readMember(ctx, r.client, req, resp, "member")
 }
 
 // Update is never called: every argument forces replacement.

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
@@ -57,14 +56,14 @@ func (r *statusResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"image_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The shared image. Changing it replaces the resource.",
+				Required: true, MarkdownDescription: "The id (a UUID) of the shared image. Changing it replaces the resource.",
 				Validators:    []validator.String{validate.UUID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"member_id": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The consumer's tenant (project) id. Default: the tenant the provider is authenticated as. " +
-					"Changing it replaces the resource.",
+				MarkdownDescription: "The consumer's tenant (project) id, 1–255 characters. Default: the tenant the " +
+					"provider is authenticated as. Changing it replaces the resource.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured(),
@@ -72,8 +71,9 @@ func (r *statusResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"status": schema.StringAttribute{
 				Required: true,
-				MarkdownDescription: "`accepted`, `rejected` or `pending`. Changed in place; a status changed elsewhere " +
-					"shows in the plan and is set back.",
+				MarkdownDescription: "`accepted`, `rejected` or `pending`. Only `accepted` puts the image in the " +
+					"consumer's image lists; all three let the consumer read it by id. Changed in place; a status " +
+					"changed elsewhere shows in the plan and is set back.",
 				Validators: []validator.String{stringvalidator.OneOf(memberStatuses...)},
 			},
 			"created_at": schema.StringAttribute{
@@ -90,25 +90,23 @@ func (r *statusResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *statusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan memberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if plan.MemberID.IsUnknown() || plan.MemberID.IsNull() {
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.create)
+}
+
+// create sets the status of a new resource, for the provider's own tenant
+// when member_id is not configured.
+func (r *statusResource) create(ctx context.Context, m *memberModel, diags *diag.Diagnostics) {
+	if m.MemberID.IsUnknown() || m.MemberID.IsNull() {
 		tenant := r.client.TenantID()
 		if tenant == "" {
-			resp.Diagnostics.AddAttributeError(path.Root("member_id"), "Missing member_id",
+			diags.AddAttributeError(path.Root("member_id"), "Missing member_id",
 				"The provider does not know its own tenant (it was configured with an endpoint and a token, without the "+
 					"identity service): set member_id to the consumer's tenant id.")
 			return
 		}
-		plan.MemberID = types.StringValue(tenant)
+		m.MemberID = types.StringValue(tenant)
 	}
-	r.set(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
+	r.set(ctx, m, diags)
 }
 
 // set changes the status and confirms it with a read, as the server saw it.
@@ -145,37 +143,13 @@ func (r *statusResource) statusHint(imageID, memberID string, err error) string 
 	return ""
 }
 
+// Read drops a share the producer removed: there is nothing left to accept.
 func (r *statusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state memberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	mem, err := r.client.GetMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
-	if client.IsNotFound(err) {
-		// The producer removed the share (or the image): nothing left to accept.
-		tflog.Debug(ctx, "share is gone, removing the member status from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, "read member status "+state.ID.ValueString(), err, "")
-		return
-	}
-	state.setFromAPI(mem)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readMember(ctx, r.client, req, resp, "member status")
 }
 
 func (r *statusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan memberModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.set(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.set)
 }
 
 // Delete returns the share to pending, where it started; a share the

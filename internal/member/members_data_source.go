@@ -49,14 +49,17 @@ func (d *membersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"a consumer sees only its own entry.",
 		Attributes: map[string]schema.Attribute{
 			"image_id": schema.StringAttribute{
-				Required: true, MarkdownDescription: "The image.",
+				Required: true,
+				MarkdownDescription: "The id (a UUID) of the image. For an image this tenant owns, every member is " +
+					"listed; for an image shared with this tenant, only this tenant's own entry.",
 				Validators: []validator.String{validate.UUID()},
 			},
 			"members": schema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The members, in the order the API lists them.",
+				Computed: true, MarkdownDescription: "The members, in the order the API lists them: at most 128 (the service's " +
+					"quota per image).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"member_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "Tenant (project) id of the member."},
-					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`."},
+					"status":     schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`, as the member set it."},
 					"created_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the image was shared (RFC 3339)."},
 					"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
 				}},

@@ -55,13 +55,13 @@ func (r *exportTaskResource) Metadata(_ context.Context, req resource.MetadataRe
 func (r *exportTaskResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attributes := commonAttributes()
 	attributes["image_id"] = schema.StringAttribute{
-		Required: true, MarkdownDescription: "The image to export: an `active` image this tenant owns. Changing it runs a new task.",
+		Required: true, MarkdownDescription: "The id of the image to export: an `active` image this tenant owns. Changing it runs a new task.",
 		Validators: []validator.String{validate.UUID()}, PlanModifiers: replaceString(),
 	}
 	attributes["receiving_swift_container"] = schema.StringAttribute{
 		Required: true,
 		MarkdownDescription: "An existing container of this tenant's object store (Cloud Files) to write " +
-			"`<image_id>.vhd` into; its name may not contain `/`, `?` or `.`. Changing it runs a new task.",
+			"`<image_id>.vhd` into: 1–256 characters, without `/`, `?` or `.`. Changing it runs a new task.",
 		Validators: []validator.String{
 			stringvalidator.LengthBetween(1, 256),
 			validate.ExportContainer(),
@@ -78,7 +78,7 @@ func (r *exportTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"object alone. An object of the same name already in the container fails the task. Tasks expire 48 hours " +
 			"after they finish; the resource keeps its last known state after that and plans no new export.",
 		Attributes: attributes,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true})},
+		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -123,7 +123,7 @@ func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called: every argument runs a new task.
+// Update only takes a new timeouts block: every argument runs a new task.
 func (r *exportTaskResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	resp.State.Raw = req.Plan.Raw
 }

@@ -61,22 +61,25 @@ func (r *importTaskResource) Metadata(_ context.Context, req resource.MetadataRe
 func (r *importTaskResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attributes := commonAttributes()
 	attributes["image_name"] = schema.StringAttribute{
-		Required: true, MarkdownDescription: "Name of the image the task creates. Changing it runs a new task.",
+		Required: true, MarkdownDescription: "Name of the image the task creates, 1–255 characters (on Rackspace the only image property an " +
+			"import may set). Changing it runs a new task.",
 		Validators: []validator.String{stringvalidator.LengthBetween(1, 255)}, PlanModifiers: replaceString(),
 	}
 	attributes["import_from"] = schema.StringAttribute{
 		Required: true,
 		MarkdownDescription: "The object to import, as `container/object` in this tenant's object store (Cloud Files). " +
-			"On Rackspace it must be a VHD. Changing it runs a new task.",
+			"On Rackspace it must be a fixed or dynamic VHD without a parent, at most 40 GB in virtual and in " +
+			"physical size. Changing it runs a new task.",
 		Validators:    []validator.String{validate.ObjectPath()},
 		PlanModifiers: replaceString(),
 	}
 	attributes["import_from_format"] = schema.StringAttribute{
-		Optional: true, MarkdownDescription: "Disk format of the object, such as `vhd` (the service's default). Changing it runs a new task.",
+		Optional: true, MarkdownDescription: "Disk format of the object, such as `vhd`, 1–64 characters. Default: not sent, and the " +
+			"service takes `vhd`. Changing it runs a new task.",
 		Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}, PlanModifiers: replaceString(),
 	}
 	attributes["image_id"] = schema.StringAttribute{
-		Computed: true, MarkdownDescription: "The image the task created.",
+		Computed: true, MarkdownDescription: "The id of the image the task created.",
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 	resp.Schema = schema.Schema{
@@ -86,7 +89,7 @@ func (r *importTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"should be deleted with the configuration). Tasks expire 48 hours after they finish; the resource keeps " +
 			"its last known state after that and plans no new import.",
 		Attributes: attributes,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true})},
+		Blocks:     map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -134,7 +137,7 @@ func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called: every argument runs a new task.
+// Update only takes a new timeouts block: every argument runs a new task.
 func (r *importTaskResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	resp.State.Raw = req.Plan.Raw
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,7 +26,21 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
+// defaultCreateTimeout is how long a task resource waits for its task when
+// the timeouts block does not say.
 const defaultCreateTimeout = 60 * time.Minute
+
+// timeoutsBlock is the timeouts block of a task resource: create only (the
+// one operation that waits), with its default in the description.
+func timeoutsBlock(ctx context.Context) schema.Block {
+	return timeouts.Block(ctx, timeouts.Opts{
+		Create: true,
+		CreateDescription: fmt.Sprintf("How long to wait for the task to succeed, counted from the start of the create: a "+
+			"duration such as `30m` or `2h` (units `s`, `m`, `h`). Default: `%dm`. A task still running then is saved "+
+			"in the state as tainted (it may still finish on the server); the next apply runs a new one.",
+			int(defaultCreateTimeout.Minutes())),
+	})
+}
 
 // common are the attributes every task resource has.
 type common struct {
@@ -56,11 +71,11 @@ func commonAttributes() map[string]schema.Attribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: keep}
 	}
 	return map[string]schema.Attribute{
-		"id":         attr("The task's id."),
+		"id":         attr("The task's id (a UUID)."),
 		"status":     attr("`pending`, `processing`, `success` or `failure`. The resource is created once the task succeeds."),
 		"message":    attr("The server's message about the task (why it failed, if it did)."),
 		"owner":      attr("Tenant (project) that owns the task."),
-		"expires_at": attr("When the service forgets the task (RFC 3339), 48 hours after it finished. The resource keeps its last known state after that."),
+		"expires_at": attr("When the service forgets the task (RFC 3339): 48 hours after it finished. The resource keeps its last known state after that."),
 		"created_at": attr("When the task was created (RFC 3339)."),
 		"updated_at": attr("When the task last changed (RFC 3339)."),
 	}
