@@ -2,6 +2,7 @@ package member
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -147,7 +148,29 @@ func (r *accessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func (r *accessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	// On failure nothing is saved: the members added so far stay, and the
 	// next create adopts them.
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply)
+	if plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply); applied {
+		rememberApplied(ctx, plan, resp.Private, &resp.Diagnostics)
+	}
+}
+
+// appliedKey keeps, in private state, the member ids this resource last
+// applied: what destroy removes. The state's member_ids may also hold members
+// a refresh found; whether destroy sees the refreshed state differs between
+// terraform and OpenTofu, so destroy does not depend on it.
+const appliedKey = "applied_member_ids"
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func rememberApplied(ctx context.Context, plan *accessModel, private privateSetter, diags *diag.Diagnostics) {
+	var ids []string
+	diags.Append(plan.MemberIDs.ElementsAs(ctx, &ids, false)...)
+	raw, err := json.Marshal(ids)
+	if err != nil || diags.HasError() {
+		return
+	}
+	diags.Append(private.SetKey(ctx, appliedKey, raw)...)
 }
 
 // apply makes the members of the plan's image exactly the plan's member
@@ -277,6 +300,9 @@ func (r *accessResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply)
+	if applied {
+		rememberApplied(ctx, plan, resp.Private, &resp.Diagnostics)
+	}
 	if plan == nil || applied {
 		return
 	}
@@ -293,8 +319,9 @@ func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.State.Raw = req.State.Raw
 }
 
-// Delete removes every member of the list; a member or an image already
-// gone is fine. Members added outside Terraform since the last refresh stay.
+// Delete removes the members this resource last applied (after an import
+// that was never applied, those the state holds); a member or an image
+// already gone is fine. Members added outside Terraform stay.
 func (r *accessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state accessModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -302,7 +329,12 @@ func (r *accessResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	var ids []string
-	resp.Diagnostics.Append(state.MemberIDs.ElementsAs(ctx, &ids, false)...)
+	raw, d := req.Private.GetKey(ctx, appliedKey)
+	resp.Diagnostics.Append(d...)
+	if len(raw) == 0 || json.Unmarshal(raw, &ids) != nil {
+		// Imported and never applied: the members the state holds.
+		resp.Diagnostics.Append(state.MemberIDs.ElementsAs(ctx, &ids, false)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
