@@ -3,6 +3,8 @@ package examples
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,8 +141,20 @@ func testTaskDataSource(t *testing.T, e *example) {
 
 func testImage(t *testing.T, e *example) {
 	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "debian-13.vhd", 1<<16)
+	plain := acctest.WriteImageFile(t, "debian-13.raw", 1<<16, 2)
+	packed := acctest.Compress(t, plain, "xz", "debian-13.raw.xz")
+	published := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, packed)
+	}))
+	t.Cleanup(published.Close)
+	e.Var("debian_url", published.URL+"/debian-13-genericcloud-amd64.raw.xz")
+	e.Var("debian_sha512", plain.SHA512)
 	file := e.PlaceFile("debian-13.qcow2", 1<<16)
 	e.Apply()
+	fromURL := e.StateAttr("cloudimages_image.from_url", "id").(string)
+	if img, ok := e.srv.Image(fromURL); !ok || img.Status != "active" || img.Checksum == nil || *img.Checksum != plain.MD5 {
+		t.Errorf("image %s from the URL: %+v, want active with the decompressed data's md5 %s", fromURL, img, plain.MD5)
+	}
 	debian := e.StateAttr("cloudimages_image.debian", "id").(string)
 	img, ok := e.srv.Image(debian)
 	switch {

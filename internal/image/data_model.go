@@ -268,7 +268,8 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 			Optional: true,
 			MarkdownDescription: "Images shared with this tenant are listed by the status of the share: one of " +
 				quoted(memberStatusFilters) + ". Unset, only accepted shares are listed (the API's default); " +
-				"`visibility = \"shared\"` with `member_status = \"pending\"` finds what others offered and this tenant has not accepted yet.",
+				"`visibility = \"shared\"` with `member_status = \"pending\"` finds what others offered and this tenant has not accepted yet. It does not filter this tenant's own " +
+				"images, which are listed whatever their members' statuses.",
 			Validators: []validator.String{stringvalidator.OneOf(memberStatusFilters...)},
 		},
 		"size_min": schema.Int64Attribute{

@@ -26,3 +26,27 @@ resource "cloudimages_image" "imported" {
   import_from = "images/debian-13.vhd"
   tags        = ["debian"]
 }
+
+# An image straight from a URL: the provider streams the download into the
+# upload, decompressing it on the way (xz here, detected from the data) and
+# checking the decompressed data against a published hash. Nothing is
+# written to local disk.
+variable "debian_url" {
+  description = "URL of the compressed raw image."
+  type        = string
+  default     = "https://images.example.com/debian-13-genericcloud-amd64.raw.xz"
+}
+
+variable "debian_sha512" {
+  description = "sha512 of the decompressed image, as its publisher lists it."
+  type        = string
+}
+
+resource "cloudimages_image" "from_url" {
+  name             = "debian-13-genericcloud"
+  source_url       = var.debian_url
+  decompress       = true
+  expected_hash    = "sha512:${var.debian_sha512}"
+  disk_format      = "raw"
+  container_format = "bare"
+}
