@@ -15,7 +15,7 @@ func TestKillImage_DuringTheWait(t *testing.T) {
 	if err := s.KillImage(id, "injected: the store failed"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the pending activation finds nothing to do
+	waitFor(t, "the pending activation to find nothing to do", s.life.idle)
 	r := do(t, s, req{method: "GET", path: "/image/v2/images/" + id, token: tok})
 	if expect(t, r, http.StatusOK, ""); r.object(t)["status"] != "killed" {
 		t.Fatalf("status %v", r.object(t)["status"])
@@ -76,7 +76,7 @@ func TestFailTasks_TypesTimesAndClear(t *testing.T) {
 // failure, one delay apart.
 func TestFailTasks_StepsKeepTheirDelays(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{Delay: 100 * time.Millisecond})
+	s := startServer(t, Options{Delay: 250 * time.Millisecond}) // each status lasts long enough to be seen
 	s.FailTasks(TaskFault{Message: "boom"})
 	id := postTask(t, s, producer, "import", importInput("i", "images/none.vhd"))["id"].(string)
 	var seen []string

@@ -292,7 +292,7 @@ func TestImport_Refusals(t *testing.T) {
 // 409, then is importing for one delay, then active.
 func TestImport_StatusSequence(t *testing.T) {
 	t.Parallel()
-	const delay = 150 * time.Millisecond
+	const delay = 400 * time.Millisecond // long enough for the checks made while queued
 	s := startServer(t, Options{Delay: delay})
 	data := []byte("web data")
 	srv, _ := dataServer(t, data)
@@ -362,10 +362,12 @@ func TestImport_OverTakenOrDeleted(t *testing.T) {
 	expect(t, do(t, s, req{method: "DELETE", path: "/image/v2/images/" + deleted, token: s.IssueToken(producer)}), http.StatusNoContent, "")
 
 	uploaded := readyImage(t, s)
+	// The import's first step comes long after the upload, however loaded the machine.
+	s.SetDelay(2 * time.Second)
 	expect(t, importCall(t, s, producer, uploaded, webDownload(srv.URL+"/disk.img")), http.StatusAccepted, "")
 	s.SetDelay(0) // the upload activates at once; the import's steps keep their delay
 	expect(t, upload(t, s, producer, uploaded, "uploaded", nil), http.StatusNoContent, "")
-	time.Sleep(3 * delay) // both imports' steps find their image taken
+	waitFor(t, "both imports' steps to find their image taken", s.life.idle)
 	rec, _ := s.Image(uploaded)
 	if rec.Status != "active" || *rec.Size != int64(len("uploaded")) {
 		t.Errorf("uploaded: %+v", rec)

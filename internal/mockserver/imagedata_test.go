@@ -198,7 +198,7 @@ func TestUpload_ImageDeletedWhileSaving(t *testing.T) {
 	id := createImage(t, s, producer, map[string]any{"disk_format": "raw", "container_format": "bare"})["id"].(string)
 	expect(t, upload(t, s, producer, id, "data", nil), http.StatusNoContent, "")
 	expect(t, do(t, s, req{method: "DELETE", path: "/image/v2/images/" + id, token: s.IssueToken(producer)}), http.StatusNoContent, "")
-	time.Sleep(100 * time.Millisecond) // the pending activation finds nothing to do
+	waitFor(t, "the pending activation to find nothing to do", s.life.idle)
 	if _, ok := s.Image(id); ok || len(dataFiles(t, s)) != 0 {
 		t.Fatal("image or data survived the delete")
 	}

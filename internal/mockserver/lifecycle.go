@@ -8,10 +8,11 @@ import (
 // lifecycle tracks in-flight requests and pending delayed transitions so Close can wait for
 // them before removing the data dir they may write to.
 type lifecycle struct {
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
-	timers map[*pendingTimer]struct{}
+	mu      sync.Mutex
+	closed  bool
+	wg      sync.WaitGroup
+	timers  map[*pendingTimer]struct{}
+	running int // timer functions under way
 }
 
 type pendingTimer struct {
@@ -53,14 +54,30 @@ func (l *lifecycle) afterOr(d time.Duration, fn, cancel func()) bool {
 		l.mu.Lock()
 		_, pending := l.timers[p]
 		delete(l.timers, p)
+		if pending {
+			l.running++
+		}
 		l.mu.Unlock()
 		if !pending { // shutdown already accounted for it
 			return
 		}
 		defer l.wg.Done()
+		defer func() {
+			l.mu.Lock()
+			l.running--
+			l.mu.Unlock()
+		}()
 		fn()
 	})
 	return true
+}
+
+// idle tells whether no delayed work is pending or running: what follows from earlier
+// requests has all happened.
+func (l *lifecycle) idle() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.timers) == 0 && l.running == 0
 }
 
 // shutdown refuses new work, cancels pending timers and waits for running work.

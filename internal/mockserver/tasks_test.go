@@ -457,7 +457,7 @@ func equalStrings(a, b []string) bool {
 // appears only with success.
 func TestTasks_DelayedStatuses(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{Delay: 60 * time.Millisecond})
+	s := startServer(t, Options{Delay: 250 * time.Millisecond}) // each status lasts long enough to be seen
 	seedObject(t, s, producer, "images", "disk.vhd", vhdBytes(t, 4096))
 	id := postTask(t, s, producer, "import", importInput("slow", "images/disk.vhd"))["id"].(string)
 	var seen []string
