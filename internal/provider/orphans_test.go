@@ -3,7 +3,12 @@ package provider_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,6 +94,121 @@ resource "cloudimages_image_export_task" "x" {
 `
 }
 
+func imageFromURL(srv *mockserver.Server, file acctest.ImageFile) string {
+	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name             = "x"
+  source_url       = %q
+  disk_format      = "raw"
+  container_format = "bare"
+}
+`, sourceURL(srv, file))
+}
+
+func imageFromURLChecked(srv *mockserver.Server, file acctest.ImageFile) string {
+	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name             = "x"
+  source_url       = %q
+  disk_format      = "raw"
+  container_format = "bare"
+  expected_hash    = "sha256:%s"
+}
+`, sourceURL(srv, file), file.SHA256)
+}
+
+func imageFromWebDownload(srv *mockserver.Server, file acctest.ImageFile) string {
+	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name             = "x"
+  source_url       = %q
+  web_download     = true
+  disk_format      = "raw"
+  container_format = "bare"
+}
+`, sourceURL(srv, file))
+}
+
+func deactivatedImage(srv *mockserver.Server, file acctest.ImageFile) string {
+	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name             = "x"
+  file             = %q
+  disk_format      = "raw"
+  container_format = "bare"
+  deactivated      = true
+}
+`, file.Path)
+}
+
+// sources serves the cases' image files on loopback for source_url and
+// web_download, at a URL naming the case's mock, so that a case can make
+// its own source fail (failSource) while the others run in parallel.
+var sources struct {
+	url    string
+	mu     sync.Mutex
+	faults map[string]*sourceFault // by the mock's URL
+}
+
+type sourceFault struct {
+	status int // answered instead of the data; 0: the data with a byte changed
+	left   int
+}
+
+func startSources(t *testing.T) {
+	sources.faults = map[string]*sourceFault{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		sources.mu.Lock()
+		f := sources.faults[q.Get("mock")]
+		armed := f != nil && f.left > 0
+		if armed {
+			f.left--
+		}
+		sources.mu.Unlock()
+		switch {
+		case !armed:
+			http.ServeFile(w, r, q.Get("file"))
+		case f.status != 0:
+			http.Error(w, "injected", f.status)
+		default:
+			data, err := os.ReadFile(q.Get("file"))
+			if err != nil || len(data) == 0 {
+				http.Error(w, fmt.Sprint("cannot read the file: ", err), http.StatusInternalServerError)
+				return
+			}
+			data[0] ^= 0xff
+			_, _ = w.Write(data)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	sources.url = ts.URL
+}
+
+func sourceURL(srv *mockserver.Server, file acctest.ImageFile) string {
+	return sources.url + "/disk?" + url.Values{"mock": {srv.URL()}, "file": {file.Path}}.Encode()
+}
+
+// failSource makes the case's source fail once: answer status, or serve
+// data that is not the file's when status is 0.
+func failSource(status int) func(*testing.T, *mockserver.Server) {
+	return func(_ *testing.T, srv *mockserver.Server) {
+		sources.mu.Lock()
+		defer sources.mu.Unlock()
+		sources.faults[srv.URL()] = &sourceFault{status: status, left: 1}
+	}
+}
+
+// armedSourceFaults is how many source failures of the case have not fired.
+func armedSourceFaults(srv *mockserver.Server) int {
+	sources.mu.Lock()
+	defer sources.mu.Unlock()
+	if f := sources.faults[srv.URL()]; f != nil {
+		return f.left
+	}
+	return 0
+}
+
 func fault(f mockserver.Fault) func(*testing.T, *mockserver.Server) {
 	return func(_ *testing.T, srv *mockserver.Server) { srv.InjectFault(f) }
 }
@@ -132,6 +252,13 @@ var faultCases = []faultCase{
 		}, true},
 	{"image (import_from)", "metadata patch after import: 500", imageFromImport,
 		fault(mockserver.Fault{Method: "PATCH", Path: path(`^/image/v2/images/`), Status: 500}), true},
+	{"image (source_url)", "upload: connection cut after 1 KiB", imageFromURL,
+		fault(mockserver.Fault{Method: "PUT", Path: path(`/file$`), KillUploadAfter: 1024}), false},
+	{"image (source_url)", "source: 500 on the first GET", imageFromURL, failSource(500), true},
+	{"image (expected_hash)", "source: other data the first time", imageFromURLChecked, failSource(0), true},
+	{"image (web_download)", "import: source 404 the first time", imageFromWebDownload, failSource(404), true},
+	{"image (deactivated)", "deactivate: 503 once", deactivatedImage,
+		fault(mockserver.Fault{Method: "POST", Path: path(`/actions/deactivate$`), Status: 503, Times: 1, RetryAfter: "0"}), true},
 	{"member", "create: answer lost", sharedImage,
 		fault(mockserver.Fault{Method: "POST", Path: path(`/members$`), LoseAnswer: true}), false},
 	{"member status", "update: 503 twice", sharedImage,
@@ -161,6 +288,7 @@ var faultCases = []faultCase{
 func TestAccFaults_everyCreatePathConvergesWithoutOrphans(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
+	startSources(t)
 	for _, fc := range faultCases {
 		t.Run(fc.resource+"/"+fc.fault, func(t *testing.T) {
 			t.Parallel()
@@ -183,7 +311,7 @@ func TestAccFaults_everyCreatePathConvergesWithoutOrphans(t *testing.T) {
 					first,
 					{
 						PreConfig: func() {
-							if n := acctest.ArmedFaults(t, srv); n > 0 {
+							if n := acctest.ArmedFaults(t, srv) + armedSourceFaults(srv); n > 0 {
 								t.Errorf("%d injected faults never fired: the case proves nothing", n)
 							}
 							srv.ClearFaults()
