@@ -28,6 +28,8 @@ type row struct {
 	note     string
 	// reference rows have no target: they put another row in context
 	reference bool
+	// zeroOK rows may measure 0 (a count that should be zero)
+	zeroOK bool
 }
 
 func render(mode string, rows []row, loadBefore, loadAfter string) string {
@@ -322,5 +324,88 @@ func (c *miniCLI) mustRun(args ...string) {
 	cmd.Dir, cmd.Env = c.dir, c.env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		c.t.Fatalf("terraform %s (minimal provider): %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// procSample is what sampleProcess saw of the processes it watched.
+type procSample struct {
+	peakRSS int64 // the highest VmHWM of any of them, in bytes
+	// writeBytes is the sum over the processes of the last write_bytes
+	// (/proc/<pid>/io: bytes the process caused to be written to storage)
+	// read while each lived; -1 when /proc/<pid>/io could not be read.
+	writeBytes int64
+	pids       int
+}
+
+// writeBytes is a process's write_bytes from /proc/<pid>/io, or -1.
+func writeBytes(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
+}
+
+// sampleProcess watches, as sampleRSS does, every process whose command line
+// contains name, every 20 ms, and also keeps the last write_bytes of each,
+// until stop is called; stop returns what was seen. The bytes a process
+// writes in its last 20 ms may be missed.
+func sampleProcess(name string) (stop func() procSample) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	var s procSample
+	writes := map[int]int64{}
+	go func() {
+		defer close(finished)
+		for {
+			entries, _ := os.ReadDir("/proc")
+			for _, e := range entries {
+				pid, err := strconv.Atoi(e.Name())
+				if err != nil {
+					continue
+				}
+				cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+				if err != nil || !bytes.Contains(cmdline, []byte(name)) {
+					continue
+				}
+				if rss := peakRSS(pid); rss > s.peakRSS {
+					s.peakRSS = rss
+				}
+				w := writeBytes(pid)
+				if old, seen := writes[pid]; !seen || w > old {
+					writes[pid] = w
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() procSample {
+		close(done)
+		<-finished
+		s.pids = len(writes)
+		if s.pids == 0 {
+			s.writeBytes = -1
+		}
+		for _, w := range writes {
+			if w < 0 {
+				s.writeBytes = -1
+				break
+			}
+			s.writeBytes += w
+		}
+		return s
 	}
 }
