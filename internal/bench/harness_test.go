@@ -409,3 +409,20 @@ func sampleProcess(name string) (stop func() procSample) {
 		return s
 	}
 }
+
+// rateRow compares the rate of moving n bytes in transfer with the rate of
+// the floor. transfer is an apply's time minus a tiny apply's: with the small
+// sizes of a smoke run it is within the noise of an apply and may come out at
+// or below zero, a time too small to measure, reported as such (not as a rate
+// and not as a failure).
+func rateRow(scenario string, n int64, transfer, floor time.Duration, target, note string) row {
+	r := row{scenario: scenario, unit: "MB/s", floor: float64(n) / 1e6 / floor.Seconds(), target: target, note: note}
+	if transfer <= 0 {
+		r.reference, r.zeroOK = true, true
+		r.note = "too small to measure: the transfer took less than the run-to-run noise of an apply; " + note
+		return r
+	}
+	r.measured = float64(n) / 1e6 / transfer.Seconds()
+	r.pass = floor.Seconds()/transfer.Seconds() >= 0.8
+	return r
+}

@@ -107,15 +107,10 @@ func runStreams(floor func() time.Duration, big, tiny *acctest.CLI) streamRuns {
 // throughputRow compares the provider's rate with the floor's, over n bytes
 // (of image data, as stored).
 func throughputRow(scenario string, n int64, r streamRuns, note string) row {
-	ratio := r.floorTime().Seconds() / r.uploadTime().Seconds()
 	if note != "" {
 		note += "; "
 	}
-	return row{
-		scenario: scenario, unit: "MB/s",
-		measured: float64(n) / 1e6 / r.uploadTime().Seconds(), floor: float64(n) / 1e6 / r.floorTime().Seconds(),
-		target: "≥ 80 % of the floor", pass: ratio >= 0.8, note: note + r.String(),
-	}
+	return rateRow(scenario, n, r.uploadTime(), r.floorTime(), "≥ 80 % of the floor", note+r.String())
 }
 
 // benchSourceURL: apply an image whose source_url is a file served from
