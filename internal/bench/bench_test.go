@@ -303,9 +303,9 @@ resource "cloudimages_image" "data" {
 	providerUpload := func() time.Duration {
 		syscall.Sync()
 		d := timed(func() {
-			stop := sampleRSS("terraform-provider-cloudimages", &providerRSS)
+			stop := sampleProcess(bigCLI.Dir())
 			bigCLI.MustRun("apply", "-auto-approve", "-input=false")
-			stop()
+			providerRSS = max(providerRSS, stop().peakRSS)
 		})
 		bigCLI.MustRun("destroy", "-auto-approve", "-input=false")
 		return d

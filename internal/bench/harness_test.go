@@ -221,41 +221,6 @@ func peakRSS(pid int) int64 {
 	return 0
 }
 
-// sampleRSS watches every process whose command line contains name and
-// keeps the highest peak RSS seen in *peak, until stop is called.
-func sampleRSS(name string, peak *int64) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for {
-			entries, _ := os.ReadDir("/proc")
-			for _, e := range entries {
-				pid, err := strconv.Atoi(e.Name())
-				if err != nil {
-					continue
-				}
-				cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-				if err != nil || !bytes.Contains(cmdline, []byte(name)) {
-					continue
-				}
-				if rss := peakRSS(pid); rss > *peak {
-					*peak = rss
-				}
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		<-finished
-	}
-}
-
 // loadAverage is the machine's load average over 1, 5 and 15 minutes
 // (/proc/loadavg), to judge how busy the machine was during a run.
 func loadAverage() string {
@@ -355,11 +320,12 @@ func writeBytes(pid int) int64 {
 	return -1
 }
 
-// sampleProcess watches, as sampleRSS does, every process whose command line
-// contains name, every 20 ms, and also keeps the last write_bytes of each,
-// until stop is called; stop returns what was seen. The bytes a process
-// writes in its last 20 ms may be missed.
-func sampleProcess(name string) (stop func() procSample) {
+// sampleProcess watches, every 20 ms, the provider processes of the
+// terraform commands run in dir (those of other tests on the machine are
+// not theirs) and keeps the highest peak RSS and the last write_bytes of
+// each, until stop is called; stop returns what was seen. The bytes a
+// process writes in its last 20 ms may be missed.
+func sampleProcess(dir string) (stop func() procSample) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	var s procSample
@@ -373,8 +339,7 @@ func sampleProcess(name string) (stop func() procSample) {
 				if err != nil {
 					continue
 				}
-				cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-				if err != nil || !bytes.Contains(cmdline, []byte(name)) {
+				if !providerOf(pid, dir) {
 					continue
 				}
 				if rss := peakRSS(pid); rss > s.peakRSS {
@@ -425,4 +390,24 @@ func rateRow(scenario string, n int64, transfer, floor time.Duration, target, no
 	r.measured = float64(n) / 1e6 / transfer.Seconds()
 	r.pass = floor.Seconds()/transfer.Seconds() >= 0.8
 	return r
+}
+
+// providerOf says whether pid is this provider run by a terraform whose
+// working directory is dir.
+func providerOf(pid int, dir string) bool {
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !bytes.Contains(cmdline, []byte("terraform-provider-cloudimages")) {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(fields) < 2 {
+		return false
+	}
+	cwd, err := os.Readlink("/proc/" + fields[1] + "/cwd")
+	return err == nil && cwd == dir
 }
