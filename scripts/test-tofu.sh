@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# make test-tofu: run every acceptance test under OpenTofu instead of terraform.
+# make test-tofu: run every acceptance test, and every example, under OpenTofu
+# instead of terraform.
 #
 # No OpenTofu package is to be had here, but its source is a Go module: fetch
 # the pinned release through the Go module proxy, copy it somewhere writable
 # (the module cache is read-only), build ./cmd/tofu there (a plain
 # 'go install ...@version' refuses its replace directives) and keep the binary
 # in .cache/bin/tofu-VERSION, built again only when it is missing. Then run
-# the acceptance suite with TF_ACC_TERRAFORM_PATH pointing at it.
+# the acceptance suite and the examples with TF_ACC_TERRAFORM_PATH pointing at it.
 #
 #   TOFU_VERSION    release to build (default 1.12.6, the one tested)
 #   TOFU            an OpenTofu binary to use instead of building one
 #   CACHE_DIR       where binaries are kept (default .cache in the checkout)
 #   TEST_PARALLEL   go test -parallel (default 4)
-#   TEST_RUN        go test -run (default TestAcc)
+#   TEST_RUN        go test -run (default: the acceptance tests and the
+#                   examples, modules' terraform test included)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -55,7 +57,8 @@ build_tofu() {
 }
 
 if [ -n "${TOFU:-}" ]; then
-  tofu=$TOFU
+  # Absolute: the tests run terraform from their own directories.
+  tofu=$(cd "$(dirname "$TOFU")" && pwd)/$(basename "$TOFU")
 else
   tofu="$cache/bin/tofu-$version"
   [ -x "$tofu" ] || build_tofu "$tofu"
@@ -85,4 +88,4 @@ done
 # uses it for the in-process providers, internal/acctest for its mirror.
 echo "==> acceptance tests under $name ($tofu)"
 TF_ACC=1 TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org \
-  go test -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${TEST_RUN:-TestAcc}" ./internal/...
+  go test -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${TEST_RUN:-TestAcc|TestExamples}" ./internal/...
