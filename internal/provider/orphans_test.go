@@ -33,15 +33,20 @@ type faultCase struct {
 
 func path(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 
-func imageFromFile(srv *mockserver.Server, file acctest.ImageFile) string {
+// rawImage is a cloudimages_image "x" of raw data, with source (its
+// attribute lines: where the data comes from and how) added.
+func rawImage(srv *mockserver.Server, source string) string {
 	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
 resource "cloudimages_image" "x" {
   name             = "x"
-  file             = %q
   disk_format      = "raw"
   container_format = "bare"
+%s}
+`, source)
 }
-`, file.Path)
+
+func imageFromFile(srv *mockserver.Server, file acctest.ImageFile) string {
+	return rawImage(srv, fmt.Sprintf("  file = %q\n", file.Path))
 }
 
 func imageFromImport(srv *mockserver.Server, _ acctest.ImageFile) string {
@@ -95,50 +100,19 @@ resource "cloudimages_image_export_task" "x" {
 }
 
 func imageFromURL(srv *mockserver.Server, file acctest.ImageFile) string {
-	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
-resource "cloudimages_image" "x" {
-  name             = "x"
-  source_url       = %q
-  disk_format      = "raw"
-  container_format = "bare"
-}
-`, sourceURL(srv, file))
+	return rawImage(srv, fmt.Sprintf("  source_url = %q\n", sourceURL(srv, file)))
 }
 
 func imageFromURLChecked(srv *mockserver.Server, file acctest.ImageFile) string {
-	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
-resource "cloudimages_image" "x" {
-  name             = "x"
-  source_url       = %q
-  disk_format      = "raw"
-  container_format = "bare"
-  expected_hash    = "sha256:%s"
-}
-`, sourceURL(srv, file), file.SHA256)
+	return rawImage(srv, fmt.Sprintf("  source_url    = %q\n  expected_hash = \"sha256:%s\"\n", sourceURL(srv, file), file.SHA256))
 }
 
 func imageFromWebDownload(srv *mockserver.Server, file acctest.ImageFile) string {
-	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
-resource "cloudimages_image" "x" {
-  name             = "x"
-  source_url       = %q
-  web_download     = true
-  disk_format      = "raw"
-  container_format = "bare"
-}
-`, sourceURL(srv, file))
+	return rawImage(srv, fmt.Sprintf("  source_url   = %q\n  web_download = true\n", sourceURL(srv, file)))
 }
 
 func deactivatedImage(srv *mockserver.Server, file acctest.ImageFile) string {
-	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
-resource "cloudimages_image" "x" {
-  name             = "x"
-  file             = %q
-  disk_format      = "raw"
-  container_format = "bare"
-  deactivated      = true
-}
-`, file.Path)
+	return rawImage(srv, fmt.Sprintf("  file        = %q\n  deactivated = true\n", file.Path))
 }
 
 // sources serves the cases' image files on loopback for source_url and
