@@ -278,57 +278,20 @@ func benchUploadAndPlan(t *testing.T, sz sizes) []row {
 		return d
 	}
 
-	config := func(f acctest.ImageFile) string {
-		return fmt.Sprintf(`
-provider "cloudimages" {
-  auth_url = %q
-  username = "producer"
-  api_key  = "producer-key"
-}
-
-resource "cloudimages_image" "data" {
-  name             = "data"
-  file             = %q
-  disk_format      = "raw"
-  container_format = "bare"
-}
-`, mock.url+"/identity/v2.0/", f.Path)
-	}
-	bigCLI, tinyCLI := acctest.NewCLI(t, config(big)), acctest.NewCLI(t, config(tiny))
-	bigCLI.MustRun("init", "-input=false")
-	tinyCLI.MustRun("init", "-input=false")
-	syscall.Sync()
-	tinyApply := timed(func() { tinyCLI.MustRun("apply", "-auto-approve", "-input=false") })
-	var providerRSS int64
-	providerUpload := func() time.Duration {
-		syscall.Sync()
-		d := timed(func() {
-			stop := sampleProcess(bigCLI.Dir())
-			bigCLI.MustRun("apply", "-auto-approve", "-input=false")
-			providerRSS = max(providerRSS, stop().peakRSS)
-		})
-		bigCLI.MustRun("destroy", "-auto-approve", "-input=false")
-		return d
-	}
-	curl1 := curlUpload()
-	big1 := providerUpload()
-	big2 := providerUpload()
-	curl2 := curlUpload()
-	curlTime, bigApply := min(curl1, curl2), min(big1, big2)
-	// The apply's own cost, measured on the tiny image, is not upload time.
-	uploadTime := bigApply - tinyApply
+	file := func(f acctest.ImageFile) string { return fmt.Sprintf("  file             = %q\n", f.Path) }
+	bigCLI, tinyCLI := acctest.NewCLI(t, mock.streamConfig(file(big))), acctest.NewCLI(t, mock.streamConfig(file(tiny)))
+	runs := runStreams(curlUpload, bigCLI, tinyCLI)
 	mockRSS := peakRSS(mock.cmd.Process.Pid)
-	runs := fmt.Sprintf("runs: curl %.2f s, %.2f s; apply %.2f s, %.2f s, minus %.2f s for a 1 KiB apply",
-		curl1.Seconds(), curl2.Seconds(), big1.Seconds(), big2.Seconds(), tinyApply.Seconds())
 
 	bigCLI.MustRun("apply", "-auto-approve", "-input=false") // the unchanged image of the plans
 	planBig := median(func() time.Duration { return timed(func() { bigCLI.MustRun("plan", "-input=false") }) })
 	planTiny := median(func() time.Duration { return timed(func() { tinyCLI.MustRun("plan", "-input=false") }) })
 	return []row{
-		rateRow(fmt.Sprintf("upload %s: throughput vs curl -T", bytesize(sz.upload)), sz.upload, uploadTime, curlTime, "≥ 80 % of curl", runs),
+		rateRow(fmt.Sprintf("upload %s: throughput vs curl -T", bytesize(sz.upload)), sz.upload,
+			runs.uploadTime(), runs.floorTime(), "≥ 80 % of curl", runs.String()),
 		{
 			scenario: fmt.Sprintf("upload %s: provider peak RSS", bytesize(sz.upload)), unit: "MiB",
-			measured: float64(providerRSS) / (1 << 20), floor: 64, target: "< 64 MiB", pass: providerRSS < 64<<20,
+			measured: float64(runs.proc.peakRSS) / (1 << 20), floor: 64, target: "< 64 MiB", pass: runs.proc.peakRSS < 64<<20,
 		},
 		{
 			scenario: fmt.Sprintf("upload %s: mock peak RSS", bytesize(sz.upload)), unit: "MiB",

@@ -69,10 +69,10 @@ func (r streamRuns) String() string {
 		r.floor1.Seconds(), r.floor2.Seconds(), r.apply1.Seconds(), r.apply2.Seconds(), r.tiny.Seconds())
 }
 
-// runStreams times, as benchUploadAndPlan does, the floor and the provider's
-// apply of big in the order floor, apply, apply, floor (each apply destroyed
-// after, untimed), and the apply of tiny once, watching the provider process
-// during the big applies.
+// runStreams times the floor and the provider's apply of big in the order
+// floor, apply, apply, floor (each apply destroyed after, untimed; see
+// benchUploadAndPlan for why), and the apply of tiny once (it stays applied),
+// watching the provider processes during the big applies.
 func runStreams(floor func() time.Duration, big, tiny *acctest.CLI) streamRuns {
 	big.MustRun("init", "-input=false")
 	tiny.MustRun("init", "-input=false")
