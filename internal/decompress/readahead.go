@@ -39,7 +39,6 @@ type aheadReader struct {
 	full  chan []byte // decoded buffers, closed after err is set
 	free  chan []byte // buffers the reader is done with
 	done  chan struct{}
-	ended chan struct{} // closed as the goroutine ends
 	close sync.Once
 	err   error // the decoder's error, set before full is closed
 
@@ -53,7 +52,6 @@ func readAhead(src io.Reader, format string, closer io.Closer) *aheadReader {
 }
 
 func (a *aheadReader) run() {
-	defer close(a.ended)
 	defer close(a.full)
 	defer func() {
 		// A decoder that panics on corrupt data fails the read rather
@@ -114,7 +112,6 @@ func (a *aheadReader) Read(p []byte) (int, error) {
 	a.start.Do(func() {
 		a.full = make(chan []byte, aheadBuffers)
 		a.free = make(chan []byte, aheadBuffers)
-		a.ended = make(chan struct{})
 		go a.run()
 	})
 	for len(a.cur) == 0 {
