@@ -141,7 +141,7 @@ func TestReader_xzBlocksAndStreams(t *testing.T) {
 func TestReader_xzDictionaryLimit(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("xz"); err != nil {
-		t.Fatalf("xz(1) makes the multi-block streams of this test (make bench needs it too): %v", err)
+		t.Fatalf("xz(1) writes the 256 MiB-dictionary header of this test (make bench needs it too): %v", err)
 	}
 	big, err := command([]byte("x"), "xz", "-c", "--lzma2=dict=256MiB")
 	if err != nil {
