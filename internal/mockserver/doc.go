@@ -18,6 +18,10 @@
 // Go API (Image, UpdateImage, Members, SetMemberStatus, Task, PutObject, RequestCount,
 // FakeClock, ...) lets tests look behind the API and change things behind Terraform's back.
 //
+// An upload (PUT .../file) is synchronous, as in Glance: the image is active when the 204
+// is sent. Options.Delay only paces what is asynchronous in the real services: the steps
+// of an interoperable import and of a task.
+//
 // # Interoperable import
 //
 // The Glance flavour offers Glance's import (REFERENCE §1.11) with the methods

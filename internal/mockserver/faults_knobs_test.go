@@ -6,16 +6,19 @@ import (
 	"time"
 )
 
+// TestKillImage_DuringTheWait kills an image while a web-download import is under way,
+// the wait that is asynchronous in Glance (an upload is not).
 func TestKillImage_DuringTheWait(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, Options{Delay: 100 * time.Millisecond})
 	tok := s.IssueToken(producer)
-	id := createImage(t, s, producer, map[string]any{"disk_format": "raw", "container_format": "bare"})["id"].(string)
-	expect(t, upload(t, s, producer, id, "data", nil), http.StatusNoContent, "")
+	srv, _ := dataServer(t, []byte("data"))
+	id := readyImage(t, s)
+	expect(t, importCall(t, s, producer, id, webDownload(srv.URL+"/disk.img")), http.StatusAccepted, "")
 	if err := s.KillImage(id, "injected: the store failed"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the pending activation to find nothing to do", s.life.idle)
+	waitFor(t, "the pending import to find nothing to do", s.life.idle)
 	r := do(t, s, req{method: "GET", path: "/image/v2/images/" + id, token: tok})
 	if expect(t, r, http.StatusOK, ""); r.object(t)["status"] != "killed" {
 		t.Fatalf("status %v", r.object(t)["status"])

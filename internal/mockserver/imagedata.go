@@ -24,8 +24,9 @@ type stored struct {
 }
 
 // uploadImage is PUT /v2/images/{id}/file (REFERENCE §1.8): queued → saving at once, the
-// body streamed to disk through md5 and sha512, then saving → active after the delay.
-// A failed or interrupted upload puts the image back to queued, as Glance v2 does.
+// body streamed to disk through md5 and sha512, then active before the 204, as Glance's
+// ImageDataController.upload does (the upload is synchronous; no Delay applies). A
+// failed or interrupted upload puts the image back to queued, as Glance v2 does.
 func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request, c *call) {
 	s.receiveData(w, r, c, dataTarget{status: statusSaving, action: "upload_image", finish: s.finishUpload})
 }
@@ -146,8 +147,8 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// finishUpload records the stored data on the image and schedules saving → active. The
-// image must still be the one this upload started on (not deleted or re-uploaded).
+// finishUpload records the stored data on the image and makes it active. The image must
+// still be the one this upload started on (not deleted, re-uploaded or killed).
 func (s *Server) finishUpload(id string, attempt uint64, data stored) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -163,22 +164,7 @@ func (s *Server) finishUpload(id string, attempt uint64, data stored) *apiError 
 	if old != "" && old != data.path {
 		defer removeData(old)
 	}
-	if s.delay <= 0 {
-		return transition(img, statusActive)
-	}
-	s.life.after(s.delay, func() { s.activate(id, attempt) })
-	return nil
-}
-
-// activate is the delayed saving → active of an upload.
-func (s *Server) activate(id string, attempt uint64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if img, ok := s.images[id]; ok && img.upload == attempt && img.Status == statusSaving {
-		if transition(img, statusActive) == nil {
-			img.UpdatedAt = s.now()
-		}
-	}
+	return transition(img, statusActive)
 }
 
 // restoreQueued is Glance v2's _restore after a failed upload or stage: the image goes

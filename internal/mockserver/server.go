@@ -23,8 +23,10 @@ type Options struct {
 	// "rackspace" (as Rackspace runs it, REFERENCE §1.16: images only from import tasks,
 	// no data up- or download, no deactivation, sharing of private images).
 	Flavor string
-	// Delay is the wait before every asynchronous transition: an upload's saving → active,
-	// each step of a task. 0 = at once.
+	// Delay is the wait before every transition that is asynchronous in the real
+	// service: each step of an interoperable import (web-download, glance-direct) and of
+	// a task, and so everything of the rackspace flavour. An upload (PUT .../file) is
+	// synchronous, as in Glance: active when the 204 is sent. 0 = at once.
 	Delay    time.Duration
 	Regions  []string  // regions of the endpoints in the catalog; nil → ["MOCK"]
 	Accounts []Account // nil → DefaultAccounts()
