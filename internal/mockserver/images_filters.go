@@ -1,8 +1,10 @@
 package mockserver
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,19 +27,13 @@ type listQuery struct {
 	sort         []sortKey
 }
 
-// controlParams are query keys that are not extra-property filters.
+// controlParams are query keys that are not filters on a column or a property:
+// paging, sorting, and the filters parseListQuery handles itself.
 var controlParams = []string{"limit", "marker", "sort_key", "sort_dir", "sort", "visibility",
-	"member_status", "os_hidden", "tag", "protected", "size_min", "size_max", "owner",
-	"created_at", "updated_at", "name", "id", "status", "container_format", "disk_format"}
+	"member_status", "os_hidden", "tag", "deleted"}
 
-// columnFilters are base attributes Glance matches exactly when used as filters.
-var columnFilters = map[string]func(*image) string{
-	"checksum":      func(i *image) string { return deref(i.Checksum) },
-	"os_hash_algo":  func(i *image) string { return deref(i.OSHashAlgo) },
-	"os_hash_value": func(i *image) string { return deref(i.OSHashValue) },
-	"min_disk":      func(i *image) string { return strconv.Itoa(i.MinDisk) },
-	"min_ram":       func(i *image) string { return strconv.Itoa(i.MinRAM) },
-}
+// inColumns take Glance's "in:" and "eq:" operators (_make_conditions_from_filters).
+var inColumns = []string{"name", "id", "status", "container_format", "disk_format"}
 
 func deref[T any](p *T) T {
 	var zero T
@@ -75,7 +71,8 @@ func parseListQuery(p url.Values) (*listQuery, *apiError) {
 		q.memberStatus = v
 	}
 	if p.Has("os_hidden") {
-		b, err := boolParam(p, "os_hidden")
+		// Glance lowercases os_hidden but not protected (api/v2/images.py index).
+		b, err := boolParam("os_hidden", strings.ToLower(p.Get("os_hidden")))
 		if err != nil {
 			return nil, err
 		}
@@ -92,8 +89,8 @@ func parseListQuery(p url.Values) (*listQuery, *apiError) {
 	return q, nil
 }
 
-func boolParam(p url.Values, key string) (bool, *apiError) {
-	switch v := p.Get(key); strings.ToLower(v) {
+func boolParam(key, v string) (bool, *apiError) {
+	switch v {
 	case "true":
 		return true, nil
 	case "false":
@@ -103,85 +100,91 @@ func boolParam(p url.Values, key string) (bool, *apiError) {
 	}
 }
 
-// addFilters turns the remaining query parameters into predicates.
+// addFilters turns the remaining query parameters into predicates, in the order of
+// Glance's _make_conditions_from_filters: tags, ranges (<column>_min, <column>_max),
+// dates, the in:-able columns, the other columns, and last the properties.
 func (q *listQuery) addFilters(p url.Values) *apiError {
 	add := func(f func(*image) bool) { q.filters = append(q.filters, f) }
-	attrs := map[string]func(*image) string{
-		"name":             func(i *image) string { return deref(i.Name) },
-		"id":               func(i *image) string { return i.ID },
-		"status":           func(i *image) string { return i.Status },
-		"container_format": func(i *image) string { return deref(i.ContainerFormat) },
-		"disk_format":      func(i *image) string { return deref(i.DiskFormat) },
-	}
-	for key, get := range attrs {
-		if !p.Has(key) {
-			continue
-		}
-		values, err := inValues(p.Get(key))
-		if err != nil {
-			return err
-		}
-		add(func(i *image) bool { return slices.Contains(values, get(i)) })
-	}
-	if p.Has("owner") {
-		owner := p.Get("owner")
-		add(func(i *image) bool { return i.Owner == owner })
-	}
 	if tags := p["tag"]; len(tags) > 0 {
 		add(func(i *image) bool {
 			for _, t := range tags {
-				if !slices.Contains(i.Tags, t) {
+				if !slices.Contains(i.Tags, strings.TrimSpace(t)) {
 					return false
 				}
 			}
 			return true
 		})
 	}
-	if p.Has("protected") {
-		b, err := boolParam(p, "protected")
-		if err != nil {
-			return err
-		}
-		add(func(i *image) bool { return i.Protected == b })
-	}
-	for _, key := range []string{"size_min", "size_max"} {
-		if !p.Has(key) {
+	keys := slices.Sorted(maps.Keys(p))
+	for _, key := range keys {
+		if slices.Contains(controlParams, key) {
 			continue
 		}
-		n, err := strconv.ParseInt(p.Get(key), 10, 64)
-		if err != nil {
-			return errorf(http.StatusBadRequest, "Invalid value '%s' for parameter '%s': must be an integer", p.Get(key), key)
-		}
-		isMin := key == "size_min"
-		add(func(i *image) bool {
-			return i.Size != nil && ((isMin && *i.Size >= n) || (!isMin && *i.Size <= n))
-		})
-	}
-	for _, key := range []string{"created_at", "updated_at"} {
-		if !p.Has(key) {
-			continue
-		}
-		f, err := dateFilter(key, p.Get(key))
+		want := p.Get(key)
+		f, err := filterFor(key, want)
 		if err != nil {
 			return err
 		}
 		add(f)
 	}
-	for key, vals := range p {
-		if slices.Contains(controlParams, key) {
-			continue
-		}
-		want := vals[0]
-		if get, ok := columnFilters[key]; ok {
-			add(func(i *image) bool { return get(i) == want })
-			continue
-		}
-		add(func(i *image) bool { v, ok := i.Properties[key]; return ok && v == want })
-	}
 	return nil
 }
 
-// inValues parses "v" or "in:a,b,\"c,d\"" (Glance's split_filter_op and quoted lists).
+// filterFor is the predicate of one query key.
+func filterFor(key, want string) (func(*image) bool, *apiError) {
+	if f, ok, err := rangeFilter(key, want); ok {
+		return f, err
+	}
+	switch {
+	case key == "created_at" || key == "updated_at":
+		return dateFilter(key, want)
+	case slices.Contains(inColumns, key):
+		values, err := inValues(want)
+		if err != nil {
+			return nil, err
+		}
+		col := imageColumns[key]
+		return func(i *image) bool {
+			v, ok := col.get(i)
+			return ok && slices.Contains(values, v)
+		}, nil
+	case key == "protected":
+		b, err := boolParam(key, want)
+		if err != nil {
+			return nil, err
+		}
+		return func(i *image) bool { return i.Protected == b }, nil
+	}
+	if col, ok := imageColumns[key]; ok {
+		return func(i *image) bool { return col.equals(i, want) }, nil
+	}
+	return func(i *image) bool { v, ok := i.Properties[key]; return ok && v == want }, nil
+}
+
+// rangeFilter is <column>_min / <column>_max on a number column (size_min, size_max,
+// virtual_size_min, min_ram_max, ...); ok is false for any other key. Glance would
+// answer 500 for a _min/_max key that is no column; the mock treats it as a property.
+func rangeFilter(key, want string) (f func(*image) bool, ok bool, err *apiError) {
+	base, isMin := strings.CutSuffix(key, "_min")
+	if !isMin {
+		var isMax bool
+		if base, isMax = strings.CutSuffix(key, "_max"); !isMax {
+			return nil, false, nil
+		}
+	}
+	col, known := imageColumns[base]
+	if !known || !col.numeric {
+		return nil, false, nil
+	}
+	n, perr := strconv.ParseInt(strings.TrimSpace(want), 10, 64)
+	if perr != nil {
+		return nil, true, errorf(http.StatusBadRequest, "Unable to filter on a range with a non-numeric value.")
+	}
+	return func(i *image) bool { return col.bound(i, n, isMin) }, true, nil
+}
+
+// inValues parses "v", "eq:v" or "in:a,b,\"c,d\"" (Glance's split_filter_op and
+// split_filter_value_for_quotes).
 func inValues(v string) ([]string, *apiError) {
 	op, rest, found := strings.Cut(v, ":")
 	if !found || isISOTime(v) {
@@ -193,33 +196,36 @@ func inValues(v string) ([]string, *apiError) {
 	case "in":
 		return splitQuoted(rest)
 	}
-	return nil, errorf(http.StatusBadRequest, "Unable to filter using the specified operator.")
+	return nil, errorf(http.StatusBadRequest, "Unable to filter by unknown operator '%s'.", op)
 }
 
-// splitQuoted splits on commas outside double quotes; \" escapes a quote inside them.
+// quotedRe is split_filter_value_for_quotes' pattern: a double-quoted value (backslash
+// escapes kept as they are, as Glance keeps them), an unquoted one, or an empty one.
+var quotedRe = regexp.MustCompile(`"([^"\\]*(?:\\.[^"\\]*)*)",?|([^,]+),?|,`)
+
+// splitQuoted is Glance's validate_quotes then split_filter_value_for_quotes.
 func splitQuoted(s string) ([]string, *apiError) {
-	var out []string
-	var cur strings.Builder
-	quoted := false
+	open := true
 	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case quoted && ch == '\\' && i+1 < len(s) && s[i+1] == '"':
-			cur.WriteByte('"')
-			i++
-		case ch == '"':
-			quoted = !quoted
-		case ch == ',' && !quoted:
-			out = append(out, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(ch)
+		if s[i] != '"' || (i > 0 && s[i-1] == '\\') {
+			continue
 		}
+		if open && i > 0 && s[i-1] != ',' {
+			return nil, errorf(http.StatusBadRequest, "Invalid filter value %s. There is no comma before opening quotation mark.", s)
+		}
+		if !open && i+1 != len(s) && s[i+1] != ',' {
+			return nil, errorf(http.StatusBadRequest, "Invalid filter value %s. There is no comma after closing quotation mark.", s)
+		}
+		open = !open
 	}
-	if quoted {
+	if !open {
 		return nil, errorf(http.StatusBadRequest, "Invalid filter value %s. The quote is not closed.", s)
 	}
-	return append(out, cur.String()), nil
+	var out []string
+	for _, m := range quotedRe.FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1]+m[2]) // at most one group is set
+	}
+	return out, nil
 }
 
 func isISOTime(v string) bool {
@@ -244,7 +250,7 @@ func dateFilter(key, v string) (func(*image) bool, *apiError) {
 	}
 	t, err := parseISOTime(rest)
 	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "Unable to filter by %s: '%s' is not a valid ISO 8601 date.", key, rest)
+		return nil, errorf(http.StatusBadRequest, "Bad \"%s\" query filter format. Use ISO 8601 DateTime notation.", key)
 	}
 	cmp := map[string]func(int) bool{
 		"gt": func(c int) bool { return c > 0 }, "gte": func(c int) bool { return c >= 0 },

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,7 +55,10 @@ func seedFilterImages(t *testing.T, s *Server, clock *FakeClock) {
 	for _, rec := range s.Images() {
 		switch *rec.Name {
 		case "alpha":
-			_ = s.UpdateImage(rec.ID, func(r *ImageRecord) { r.Status, r.Size = "active", ptr(int64(100)) })
+			_ = s.UpdateImage(rec.ID, func(r *ImageRecord) {
+				r.Status, r.Size, r.VirtualSize, r.MinRAM = "active", ptr(int64(100)), ptr(int64(1000)), 512
+				r.Checksum, r.OSHashAlgo, r.OSHashValue = ptr("c0ffee"), ptr("sha512"), ptr("beef")
+			})
 		case "beta":
 			_ = s.UpdateImage(rec.ID, func(r *ImageRecord) { r.Status, r.Size = "active", ptr(int64(5000)) })
 		case "killed":
@@ -97,11 +101,56 @@ func TestList_Filters(t *testing.T) {
 		"member_status=all":                   {"alpha", "beta", "gamma,delta", "community"},
 		"created_at=lte:2026-03-01T12:00:02Z": {"alpha", "beta"},
 		"created_at=gt:2026-03-01T12:00:02Z":  {"gamma,delta", "community"},
+		// Every other column of the image, as Glance's last loop compares them.
+		"size=100":                            {"alpha"},
+		"size=5000":                           {"beta"},
+		"size=99":                             nil,
+		"virtual_size=1000":                   {"alpha"},
+		"checksum=c0ffee":                     {"alpha"},
+		"os_hash_algo=sha512":                 {"alpha"},
+		"os_hash_value=beef":                  {"alpha"},
+		"min_ram=512":                         {"alpha"},
+		"min_ram=0":                           {"beta", "gamma,delta", "community"},
+		"min_disk=0":                          {"alpha", "gamma,delta", "community"},
+		"virtual_size_min=1":                  {"alpha"},
+		"min_disk_max=19":                     {"alpha", "gamma,delta", "community"},
+		"name=eq:beta":                        {"beta"},
+		"id=in:" + alpha.ID + ",nope":         {"alpha"},
+		"container_format=in:bare,ovf":        {"alpha", "beta"},
+		"disk_format=eq:vhd":                  {"beta"},
+		"os_hidden=True":                      {"hidden"},
+		"tag=%20a%20":                         {"alpha", "beta"},
+		"deleted=true":                        {"alpha", "beta", "gamma,delta", "community"},
+		"deleted_at=2026-03-01T12:00:00Z":     nil,
+		"created_at=2026-03-01T12:00:01Z":     {"alpha"},
+		"created_at=eq:2026-03-01T12:00:01Z":  {"alpha"},
+		"created_at=neq:2026-03-01T12:00:01Z": {"beta", "gamma,delta", "community"},
+		"created_at=gte:2026-03-01T12:00:03Z": {"gamma,delta", "community"},
+		"created_at=lt:2026-03-01T12:00:02Z":  {"alpha"},
+		"updated_at=gt:2026-03-01T12:00:05Z":  {"alpha", "beta"}, // UpdateImage touched them
+		"updated_at=lte:2026-03-01T12:00:03Z": {"gamma,delta"},
+		"size_min=100&size_max=100":           {"alpha"},
+		"os_distro=ubuntu&name=alpha":         {"alpha"},
+		"name_min=3":                          nil, // not a number column: a property
 	}
 	for query, want := range cases {
 		if got := listNames(t, s, producer, query); !sameSet(got, want...) {
 			t.Errorf("?%s = %v, want %v", query, got, want)
 		}
+	}
+}
+
+// TestList_SizeOfAnUpload is the issue's case: ?size= is the column, not a property.
+func TestList_SizeOfAnUpload(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	id := createImage(t, s, producer, map[string]any{"name": "sized", "disk_format": "raw", "container_format": "bare"})["id"].(string)
+	expect(t, upload(t, s, producer, id, strings.Repeat("x", 2725), nil), http.StatusNoContent, "")
+	if got := listNames(t, s, producer, "size=2725"); !sameSet(got, "sized") {
+		t.Fatalf("?size=2725 = %v", got)
+	}
+	if got := listNames(t, s, producer, "size=2724"); len(got) != 0 {
+		t.Fatalf("?size=2724 = %v", got)
 	}
 }
 
@@ -140,14 +189,21 @@ func TestList_BadQueries(t *testing.T) {
 		"member_status=maybe":       "Invalid status: maybe",
 		"protected=yes":             "Invalid value 'yes' for 'protected' filter. Valid values are 'true' or 'false'.",
 		"os_hidden=1":               "",
-		"size_min=big":              "",
-		"name=gt:a":                 "Unable to filter using the specified operator.",
+		"size_min=big":              "Unable to filter on a range with a non-numeric value.",
+		"virtual_size_max=x":        "Unable to filter on a range with a non-numeric value.",
+		"protected=True":            "Invalid value 'True' for 'protected' filter. Valid values are 'true' or 'false'.",
+		"os_hidden=yes":             "Invalid value 'yes' for 'os_hidden' filter. Valid values are 'true' or 'false'.",
+		"name=gt:a":                 "Unable to filter by unknown operator 'gt'.",
+		`name=in:a"b"`:              `Invalid filter value a"b". There is no comma before opening quotation mark.`,
+		`name=in:"a"b`:              `Invalid filter value "a"b. There is no comma after closing quotation mark.`,
+		`name=in:"a`:                `Invalid filter value "a. The quote is not closed.`,
 		"created_at=foo:2026-01-01": "Unable to filter on a unknown operator.",
+		"updated_at=gt:yesterday":   `Bad "updated_at" query filter format. Use ISO 8601 DateTime notation.`,
 		"changes-since=2020-01-01":  `The "changes-since" filter is no longer available on v2.`,
 		"sort_key=owner":            "",
 		"sort_dir=up":               "Invalid sort direction: up",
 		"sort=name:up":              "Invalid sort direction: up",
-		"sort=name&sort_key=id":     "",
+		"sort=name&sort_key=id":     "Old and new sorting syntax cannot be combined",
 		"sort_key=name&sort_key=id&sort_dir=asc&sort_dir=desc&sort_dir=asc": "Number of sort dirs does not match the number of sort keys",
 	}
 	for query, msg := range cases {

@@ -22,7 +22,7 @@ func parseSort(p url.Values) ([]sortKey, *apiError) {
 	var keys, dirs []string
 	if p.Has("sort") {
 		if p.Has("sort_key") || p.Has("sort_dir") {
-			return nil, errorf(http.StatusBadRequest, "The 'sort' parameter cannot be combined with 'sort_key' or 'sort_dir'.")
+			return nil, errorf(http.StatusBadRequest, "Old and new sorting syntax cannot be combined")
 		}
 		for _, part := range strings.Split(p.Get("sort"), ",") {
 			k, d, found := strings.Cut(strings.TrimSpace(part), ":")
