@@ -50,6 +50,8 @@ type APIError struct {
 	Message string
 	// Err is the underlying error.
 	Err error
+	// RetryAfter: the server said when to try again (a refusal, not a failure).
+	RetryAfter bool
 }
 
 func (e *APIError) Error() string {
@@ -142,6 +144,7 @@ func WrapError(method, url string, err error) error {
 		out.Method, out.URL = ue.Method, ue.URL
 		out.StatusCode = ue.Actual
 		out.Message = serverMessage(ue.Actual, ue.Body)
+		out.RetryAfter = ue.ResponseHeader.Get("Retry-After") != ""
 		return out
 	}
 	out.Message = err.Error()

@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -78,32 +82,84 @@ type ImportTaskInput struct {
 	ImageName        string
 	ImportFrom       string // "container/object"
 	ImportFromFormat string // "" = the server's default (vhd)
+	// Token, when set, marks the task as the caller's own: the image is named
+	// TokenName(ImageName, Token) until the caller renames it, so that a task
+	// whose create answer was lost is found by the mark, never by its
+	// likeness to another run's task. NewToken makes one.
+	Token string
 }
+
+// The image name of a marked import task is "<name> [tf-<token>]" (Rackspace
+// accepts no other image property in an import task, REFERENCE §3.2).
+var tokenSuffix = regexp.MustCompile(` \[tf-[0-9a-f]{16}\]$`)
+
+const maxImageName = 255
+
+// NewToken is a fresh random mark for ImportTaskInput.Token.
+func NewToken() string { return strings.ReplaceAll(uuid.NewString(), "-", "")[:16] }
+
+// TokenName is the name an import task marked with token gives its image.
+func TokenName(name, token string) string {
+	if token == "" {
+		return name
+	}
+	suffix := " [tf-" + token + "]"
+	if len(name)+len(suffix) > maxImageName {
+		name = name[:maxImageName-len(suffix)]
+	}
+	return name + suffix
+}
+
+// StripToken is name without the mark TokenName added, if it has one.
+func StripToken(name string) string { return tokenSuffix.ReplaceAllString(name, "") }
 
 // CreateImportTask is POST /v2/tasks with type import (the Rackspace input
 // shape, REFERENCE.md §3.2).
 func (c *Client) CreateImportTask(ctx context.Context, in ImportTaskInput) (*Task, error) {
+	name := TokenName(in.ImageName, in.Token)
 	input := map[string]any{
-		"image_properties": map[string]any{"name": in.ImageName},
+		"image_properties": map[string]any{"name": name},
 		"import_from":      in.ImportFrom,
 	}
 	if in.ImportFromFormat != "" {
 		input["import_from_format"] = in.ImportFromFormat
 	}
-	return c.createTask(ctx, TaskImport, input)
+	if in.Token == "" {
+		return c.createTask(ctx, TaskImport, input, sameInput(input))
+	}
+	return c.createTask(ctx, TaskImport, input, func(t *Task) bool {
+		props, _ := t.Input["image_properties"].(map[string]any)
+		got, _ := props["name"].(string)
+		return got == name
+	})
 }
 
 // CreateExportTask is POST /v2/tasks with type export: the image's data is
-// written to <container>/<image id>.vhd in the caller's object store.
+// written to <container>/<image id>.vhd in the caller's object store. An
+// export takes no mark, but its object's name is its own: two exports of one
+// image into one container cannot both succeed, so a task of exactly this
+// input made since the create began is the one the lost answer made.
 func (c *Client) CreateExportTask(ctx context.Context, imageID, container string) (*Task, error) {
-	return c.createTask(ctx, TaskExport, map[string]any{"image_uuid": imageID, "receiving_swift_container": container})
+	input := map[string]any{"image_uuid": imageID, "receiving_swift_container": container}
+	return c.createTask(ctx, TaskExport, input, sameInput(input))
+}
+
+// sameInput matches a task whose input is exactly input.
+func sameInput(input map[string]any) func(*Task) bool {
+	want, _ := json.Marshal(input)
+	return func(t *Task) bool {
+		got, err := json.Marshal(t.Input)
+		return err == nil && string(got) == string(want)
+	}
 }
 
 // createTask posts a task. A task create is not safe to repeat blindly (a
-// second POST is a second import), so when the answer is lost or the server
-// was busy, it first looks for the task the lost POST may have made, and
-// posts again only when there is none.
-func (c *Client) createTask(ctx context.Context, typ string, input map[string]any) (*Task, error) {
+// second POST is a second import): a refusal (429, 503 with Retry-After) is
+// retried by the transport; when the outcome is unknown (the answer lost or
+// cut off, a 5xx), it looks for the task the POST may have made (ours is
+// the one that matches, made since the create began) and posts again only
+// when there is none.
+func (c *Client) createTask(ctx context.Context, typ string, input map[string]any, ours func(*Task) bool) (*Task, error) {
 	body := map[string]any{"type": typ, "input": input}
 	since := time.Now().Add(-taskClockSkew)
 	for attempt := 0; ; attempt++ {
@@ -112,15 +168,21 @@ func (c *Client) createTask(ctx context.Context, typ string, input map[string]an
 		if err == nil {
 			return &t, nil
 		}
-		if attempt >= c.maxRetries || !unsure(err) {
+		if attempt >= c.maxRetries || !transient(err) {
 			return nil, err
 		}
-		if found, ferr := c.findTask(ctx, typ, input, since); ferr == nil && found != nil {
-			tflog.Info(c.secrets.mask(ctx), "Adopting the task an earlier create made (its answer was lost)",
-				map[string]any{"task_id": found.ID, "type": typ})
-			return found, nil
+		if UnknownOutcome(err) {
+			found, ferr := c.findTask(ctx, typ, since, ours)
+			if ferr != nil {
+				return nil, fmt.Errorf("%w; and looking for the task it may have made failed: %v", err, ferr)
+			}
+			if found != nil {
+				tflog.Info(c.secrets.mask(ctx), "Adopting the task this create made (its answer was lost)",
+					map[string]any{"task_id": found.ID, "type": typ})
+				return found, nil
+			}
 		}
-		tflog.Warn(c.secrets.mask(ctx), "Task create failed and no such task exists: posting again",
+		tflog.Warn(c.secrets.mask(ctx), "Task create failed and made no task: posting again",
 			map[string]any{"type": typ, "attempt": attempt + 1, "max_retries": c.maxRetries, "error": err.Error()})
 		if err := pause(ctx, attempt); err != nil {
 			return nil, err
@@ -129,22 +191,18 @@ func (c *Client) createTask(ctx context.Context, typ string, input map[string]an
 }
 
 // taskClockSkew is how far the server's clock may be behind ours when
-// findTask decides that a task is recent enough to be the lost one.
-const taskClockSkew = 10 * time.Minute
+// findTask decides that a task was made since a create began.
+const taskClockSkew = 2 * time.Minute
 
-// findTask returns the newest task of this type with exactly this input
-// created since since, or nil. List entries carry no input, so each
-// candidate is read.
-func (c *Client) findTask(ctx context.Context, typ string, input map[string]any, since time.Time) (*Task, error) {
-	q := url.Values{"type": {typ}, "sort_key": {"created_at"}, "sort_dir": {"desc"}, "limit": {"20"}}
+// findTask returns the newest task of this type created since since that
+// ours accepts, or nil. List entries carry no input, so each candidate is
+// read.
+func (c *Client) findTask(ctx context.Context, typ string, since time.Time, ours func(*Task) bool) (*Task, error) {
+	q := url.Values{"type": {typ}, "sort_key": {"created_at"}, "sort_dir": {"desc"}, "limit": {"50"}}
 	var page struct {
 		Tasks []Task `json:"tasks"`
 	}
 	if err := c.call(ctx, http.MethodGet, c.image.ServiceURL("tasks")+"?"+q.Encode(), nil, []int{http.StatusOK}, &page); err != nil {
-		return nil, err
-	}
-	want, err := json.Marshal(input)
-	if err != nil {
 		return nil, err
 	}
 	for _, stub := range page.Tasks {
@@ -153,9 +211,9 @@ func (c *Client) findTask(ctx context.Context, typ string, input map[string]any,
 		}
 		t, err := c.GetTask(ctx, stub.ID)
 		if err != nil {
-			continue
+			return nil, err
 		}
-		if got, err := json.Marshal(t.Input); err == nil && string(got) == string(want) {
+		if ours(t) {
 			return t, nil
 		}
 	}
@@ -196,6 +254,10 @@ func (c *Client) WaitForTask(ctx context.Context, id string) (*Task, error) {
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
+			if transient(err) {
+				c.readFailedWhileWaiting(ctx, "task", id, err)
+				return false, nil
+			}
 			return false, fmt.Errorf("reading task %s while waiting for it to succeed: %w", id, err)
 		}
 		if last == nil || last.Status != t.Status {
@@ -213,12 +275,12 @@ func (c *Client) WaitForTask(ctx context.Context, id string) (*Task, error) {
 		return false, nil
 	})
 	if err != nil && ctx.Err() != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
-		status := "unknown: no successful read"
+		status := ""
 		if last != nil {
 			status = last.Status
 		}
-		return last, fmt.Errorf("gave up after %s waiting for task %s to succeed: last status %q; raise the create timeout: %w",
-			roundDuration(time.Since(start)), id, status, ctx.Err())
+		return last, &WaitIncompleteError{What: "task", ID: id, Target: TaskSuccess, LastStatus: status,
+			Elapsed: roundDuration(time.Since(start)), Err: ctx.Err()}
 	}
 	return last, err
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,8 +20,7 @@ import (
 // fastTransport retries with tiny backoffs.
 func fastTransport(maxRetries int) *transport {
 	tr := newTransport(newHTTPTransport(nil), maxRetries, newSecretSet())
-	tr.backoffBase = time.Millisecond
-	tr.backoffMax = 5 * time.Millisecond
+	tr.backoff = backoff{base: time.Millisecond, max: 5 * time.Millisecond, maxRetryAfter: defaultBackoff.maxRetryAfter}
 	return tr
 }
 
@@ -126,26 +126,99 @@ func TestTransport_retryAfterBeyondDeadlineGivesUp(t *testing.T) {
 	}
 }
 
-func TestTransport_unsafeRequestsNotRetried(t *testing.T) {
+// A POST or PATCH whose outcome is unknown (500, 502, 503 without
+// Retry-After) is not sent again by the transport: its caller checks what the
+// server did.
+func TestTransport_unknownOutcomeOfUnsafeRequestsNotRetried(t *testing.T) {
 	t.Parallel()
 	for _, method := range []string{http.MethodPost, http.MethodPatch} {
-		srv, n := flaky(t, []int{503}, nil)
-		resp, err := do(t, fastTransport(5), testCtx(t), method, srv.URL, strings.NewReader(`{}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.StatusCode != 503 || n.Load() != 1 {
-			t.Errorf("%s: status %d after %d calls; must not be retried", method, resp.StatusCode, n.Load())
+		for _, status := range []int{500, 502, 503, 504} {
+			srv, n := flaky(t, []int{status}, nil)
+			resp, err := do(t, fastTransport(5), testCtx(t), method, srv.URL, strings.NewReader(`{}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != status || n.Load() != 1 {
+				t.Errorf("%s %d: status %d after %d calls; must not be retried", method, status, resp.StatusCode, n.Load())
+			}
 		}
 	}
-	// a streamed PUT (no GetBody) is not retried either
-	srv, n := flaky(t, []int{503}, nil)
+	// a streamed PUT (no GetBody) cannot be sent again
+	srv, n := flaky(t, []int{503}, http.Header{"Retry-After": {"0"}})
 	resp, err := do(t, fastTransport(5), testCtx(t), http.MethodPut, srv.URL, io.MultiReader(strings.NewReader("data")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != 503 || n.Load() != 1 {
 		t.Errorf("streamed PUT retried: %d calls", n.Load())
+	}
+}
+
+// A refusal (429, 503 with Retry-After) means the server did nothing: any
+// request is sent again, POST and PATCH included.
+func TestTransport_refusedRequestsRetriedWhateverTheMethod(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodPost, http.MethodPatch} {
+		srv, n := flaky(t, []int{429, 503}, http.Header{"Retry-After": {"0"}})
+		resp, err := do(t, fastTransport(5), testCtx(t), method, srv.URL, strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || n.Load() != 3 {
+			t.Errorf("%s: status %d after %d calls, want 200 after 3", method, resp.StatusCode, n.Load())
+		}
+	}
+}
+
+// cutOff answers the first n requests with a JSON body that ends early, then
+// answers in full.
+func cutOff(t *testing.T, n int32) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		body := `{"id":"abc","status":"active"}`
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if calls.Add(1) <= n {
+			_, _ = w.Write([]byte(body[:7]))
+			hj, _ := w.(http.Hijacker)
+			if conn, buf, err := hj.Hijack(); err == nil {
+				_ = buf.Flush()
+				_ = conn.Close()
+			}
+			return
+		}
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+// An answer cut off mid-body is retried when the request is safe to repeat,
+// and is an unknown outcome (never a decoding error) when it is not.
+func TestTransport_cutOffAnswer(t *testing.T) {
+	t.Parallel()
+	srv, n := cutOff(t, 2)
+	resp, err := do(t, fastTransport(3), testCtx(t), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != `{"id":"abc","status":"active"}` || n.Load() != 3 {
+		t.Errorf("GET: body %q after %d calls, want the whole body after 3", b, n.Load())
+	}
+
+	srv, n = cutOff(t, 1)
+	_, err = do(t, fastTransport(3), testCtx(t), http.MethodPost, srv.URL+"/v2/tasks", strings.NewReader(`{}`))
+	if err == nil || !UnknownOutcome(err) || n.Load() != 1 {
+		t.Errorf("POST: err %v (unknown outcome %v) after %d calls; want one call and an unknown outcome", err, UnknownOutcome(err), n.Load())
+	}
+
+	// identity's token requests make nothing but a token: sent again
+	srv, n = cutOff(t, 1)
+	resp, err = do(t, fastTransport(3), testCtx(t), http.MethodPost, srv.URL+"/identity/v2.0/tokens", strings.NewReader(`{}`))
+	if err != nil || resp.StatusCode != 200 || n.Load() != 2 {
+		t.Errorf("token POST: %v after %d calls, want a retry", err, n.Load())
 	}
 }
 
@@ -265,14 +338,14 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
 	t.Parallel()
-	tr := newTransport(nil, 5, newSecretSet())
+	b := defaultBackoff
 	for attempt := 0; attempt < 12; attempt++ {
-		step := defaultBackoffBase << attempt
-		if step > defaultBackoffMax || step <= 0 {
-			step = defaultBackoffMax
+		step := b.base << attempt
+		if step > b.max || step <= 0 {
+			step = b.max
 		}
 		for i := 0; i < 20; i++ {
-			d := tr.backoff(attempt)
+			d := b.delay(attempt)
 			if d < step/2 || d > step {
 				t.Fatalf("backoff(%d) = %s, want within [%s, %s]", attempt, d, step/2, step)
 			}

@@ -318,7 +318,7 @@ func (c *Client) UploadImageFile(ctx context.Context, id, path string) (Digest, 
 func (c *Client) UploadImage(ctx context.Context, id string, src UploadSource) (Digest, error) {
 	for attempt := 0; ; attempt++ {
 		d, err := c.uploadSourceOnce(ctx, id, src)
-		if err == nil || attempt >= c.maxRetries || !unsure(err) || !c.stillQueued(ctx, id) {
+		if err == nil || attempt >= c.maxRetries || !transient(err) || !c.stillQueued(ctx, id) {
 			return d, err
 		}
 		tflog.Warn(c.secrets.mask(ctx), "Upload failed part-way and the image is still queued: uploading again from the start",

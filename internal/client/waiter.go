@@ -126,6 +126,10 @@ func (c *Client) WaitForImage(ctx context.Context, id string, target ...string) 
 			if IsNotFound(err) {
 				return false, fmt.Errorf("image %s disappeared while waiting for it to become %s (last status %q): %w", id, want, lastStatus, err)
 			}
+			if transient(err) {
+				c.readFailedWhileWaiting(ctx, "image", id, err)
+				return false, nil // the image is still there: keep waiting
+			}
 			return false, fmt.Errorf("reading image %s while waiting for it to become %s: %w", id, want, err)
 		}
 		last = img
@@ -156,20 +160,48 @@ func (c *Client) WaitForImage(ctx context.Context, id string, target ...string) 
 	if err == nil {
 		return last, nil
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
-		verb := "timed out"
-		hint := "raise the timeout (timeouts block) or check the image"
-		if errors.Is(ctxErr, context.Canceled) {
-			verb, hint = "cancelled", "run again to keep waiting"
-		}
-		status := lastStatus
-		if status == "" {
-			status = "unknown: no successful read"
-		}
-		return last, fmt.Errorf("%s after %s waiting for image %s to become %s: last status %q; %s: %w",
-			verb, roundDuration(time.Since(start)), id, want, status, hint, ctxErr)
+	if ctx.Err() != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		return last, &WaitIncompleteError{What: "image", ID: id, Target: want, LastStatus: lastStatus,
+			Elapsed: roundDuration(time.Since(start)), Err: ctx.Err()}
 	}
 	return last, err
+}
+
+// WaitIncompleteError is a wait that ended before its object reached the
+// target: the deadline passed or the caller gave up (Ctrl-C). The work goes
+// on on the server; callers keep what they know of it so that it can be
+// waited for again.
+type WaitIncompleteError struct {
+	What       string // "image", "task"
+	ID         string
+	Target     string // "active", "success"
+	LastStatus string // "" when no read succeeded
+	Elapsed    time.Duration
+	Err        error // context.DeadlineExceeded or context.Canceled
+}
+
+func (e *WaitIncompleteError) Error() string {
+	verb := "timed out"
+	if e.Interrupted() {
+		verb = "interrupted"
+	}
+	status := e.LastStatus
+	if status == "" {
+		status = "unknown: no read succeeded"
+	}
+	return fmt.Sprintf("%s after %s waiting for %s %s to become %s: last status %q", verb, e.Elapsed, e.What, e.ID, e.Target, status)
+}
+
+func (e *WaitIncompleteError) Unwrap() error { return e.Err }
+
+// Interrupted: the caller cancelled the wait, rather than its deadline passing.
+func (e *WaitIncompleteError) Interrupted() bool { return errors.Is(e.Err, context.Canceled) }
+
+// readFailedWhileWaiting logs a read that failed for a passing reason (the
+// transport's retries ran out, or the answer was cut off): the wait goes on,
+// since the object's state on the server is unchanged by a failed read.
+func (c *Client) readFailedWhileWaiting(ctx context.Context, kind, id string, err error) {
+	tflog.Warn(c.secrets.mask(ctx), "A read failed while waiting; still waiting", map[string]any{kind + "_id": id, "error": err.Error()})
 }
 
 // WaitForImageDeleted polls until GET says 404 (or status "deleted").
@@ -184,6 +216,10 @@ func (c *Client) WaitForImageDeleted(ctx context.Context, id string) error {
 			}
 			if ctx.Err() != nil {
 				return false, ctx.Err()
+			}
+			if transient(err) {
+				c.readFailedWhileWaiting(ctx, "image", id, err)
+				return false, nil
 			}
 			return false, fmt.Errorf("reading image %s while waiting for its deletion: %w", id, err)
 		}
