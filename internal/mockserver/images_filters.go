@@ -35,14 +35,6 @@ var controlParams = []string{"limit", "marker", "sort_key", "sort_dir", "sort", 
 // inColumns take Glance's "in:" and "eq:" operators (_make_conditions_from_filters).
 var inColumns = []string{"name", "id", "status", "container_format", "disk_format"}
 
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
 func parseListQuery(p url.Values) (*listQuery, *apiError) {
 	q := &listQuery{limit: defaultLimit, memberStatus: "accepted", marker: p.Get("marker")}
 	if p.Has("changes-since") {

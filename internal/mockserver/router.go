@@ -117,6 +117,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	style := styleFor(r.URL.Path)
 	if rt != nil {
 		style = rt.style
+		rec.route = rt.template
 		s.counts.add(r.Method + " " + rt.template)
 	}
 	defer s.recoverPanic(rec, r, style)

@@ -93,27 +93,32 @@ func memberSchema() obj {
 			"member_id":  str("An identifier for the image member (tenantId)"),
 			"status":     obj{"type": "string", "description": "The status of this image member", "enum": memberStatuses},
 			"updated_at": str("Date and time of last modification of image member"),
-			"schema":     obj{"type": "string"},
+			"schema":     obj{"type": "string", "readOnly": true},
 		},
 	}
 }
 
-// taskProperties are a task's attributes as Rackspace documents them (task types import
-// and export).
+// taskProperties are current Glance's _TASK_SCHEMA (glance/api/v2/tasks.py): input and
+// result may be null (a task that has not finished has "result": null), expires_at too.
+// The type enum is Rackspace's (import and export), not Glance's (import,
+// api_image_import, location_import).
 func taskProperties() obj {
 	return obj{
 		"id":         obj{"type": "string", "description": "An identifier for the task", "pattern": uuidRe.String()},
 		"type":       obj{"type": "string", "description": "The type of task represented by this content", "enum": taskTypes},
 		"status":     obj{"type": "string", "description": "The current status of this task", "enum": taskStatuses},
-		"input":      obj{"type": "object", "description": "The parameters required by task, JSON blob"},
-		"result":     obj{"type": "object", "description": "The result of current task, JSON blob"},
+		"input":      obj{"type": []string{"null", "object"}, "description": "The parameters required by task, JSON blob"},
+		"result":     obj{"type": []string{"null", "object"}, "description": "The result of current task, JSON blob"},
 		"owner":      str("An identifier for the owner of this task"),
 		"message":    str("Human-readable informative message only included when appropriate (usually on failure)"),
-		"expires_at": str("Datetime when this resource would be subject to removal"),
+		"image_id":   str("Image associated with the task"),
+		"request_id": str("Human-readable informative request-id"),
+		"user_id":    str("User associated with the task"),
+		"expires_at": obj{"type": []string{"null", "string"}, "description": "Datetime when this resource would be subject to removal"},
 		"created_at": str("Datetime when this resource was created"),
 		"updated_at": str("Datetime when this resource was updated"),
-		"self":       obj{"type": "string"},
-		"schema":     obj{"type": "string"},
+		"self":       obj{"type": "string", "readOnly": true},
+		"schema":     obj{"type": "string", "readOnly": true},
 	}
 }
 
