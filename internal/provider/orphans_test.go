@@ -187,14 +187,15 @@ func fault(f mockserver.Fault) func(*testing.T, *mockserver.Server) {
 	return func(_ *testing.T, srv *mockserver.Server) { srv.InjectFault(f) }
 }
 
-// killWhenSaving kills the image while the provider waits for it.
-func killWhenSaving(t *testing.T, srv *mockserver.Server) {
+// killWhenImporting kills the image while the provider waits for its web-download
+// import (an upload is synchronous: there is no wait after it to kill in).
+func killWhenImporting(t *testing.T, srv *mockserver.Server) {
 	srv.SetDelay(2 * time.Second)
 	go func() {
 		deadline := time.Now().Add(time.Minute)
 		for time.Now().Before(deadline) {
 			for _, img := range srv.Images() {
-				if img.Status == "saving" {
+				if img.Status == "importing" {
 					if err := srv.KillImage(img.ID, "injected: the store failed"); err != nil {
 						t.Errorf("kill image: %v", err)
 					}
@@ -215,7 +216,6 @@ var faultCases = []faultCase{
 		fault(mockserver.Fault{Method: "PUT", Path: path(`/file$`), KillUploadAfter: 1024}), false},
 	{"image (file)", "upload: 413", imageFromFile,
 		fault(mockserver.Fault{Method: "PUT", Path: path(`/file$`), Status: 413}), true},
-	{"image (file)", "wait: image killed", imageFromFile, killWhenSaving, true},
 	{"image (file)", "wait: 503 on three reads", imageFromFile,
 		fault(mockserver.Fault{Method: "GET", Path: path(`^/image/v2/images/[^/]+$`), Status: 503, Times: 3}), false},
 	{"image (import_from)", "import task: answer lost", imageFromImport,
@@ -231,6 +231,7 @@ var faultCases = []faultCase{
 	{"image (source_url)", "source: 500 on the first GET", imageFromURL, failSource(500), true},
 	{"image (expected_hash)", "source: other data the first time", imageFromURLChecked, failSource(0), true},
 	{"image (web_download)", "import: source 404 the first time", imageFromWebDownload, failSource(404), true},
+	{"image (web_download)", "wait: image killed", imageFromWebDownload, killWhenImporting, true},
 	{"image (deactivated)", "deactivate: 503 once", deactivatedImage,
 		fault(mockserver.Fault{Method: "POST", Path: path(`/actions/deactivate$`), Status: 503, Times: 1, RetryAfter: "0"}), true},
 	{"member", "create: answer lost", sharedImage,
