@@ -312,19 +312,29 @@ func TestNew_configErrors(t *testing.T) {
 		attrs []string
 		text  string
 	}{
-		{"nothing", Config{}, []string{"username", "api_key", "password", "token"}, "OS_API_KEY"},
-		{"key and password", Config{Username: "u", APIKey: "k", Password: "p"}, []string{"api_key", "password"}, "only one"},
-		{"token and password", Config{Token: "t", Password: "p", Username: "u"}, []string{"token", "password"}, "token"},
-		{"token and username", Config{Token: "t", Username: "u"}, []string{"username", "token"}, "username"},
-		{"username alone", Config{Username: "u"}, []string{"api_key", "password"}, "OS_PASSWORD"},
-		{"key alone", Config{APIKey: "k"}, []string{"username"}, "OS_USERNAME"},
+		{"nothing", Config{}, []string{"username", "api_key", "password", "token", "application_credential_id"}, "no credentials"},
+		{"key and password", Config{Username: "u", APIKey: "k", Password: "p"}, []string{"api_key", "password"}, "exactly one"},
+		{"token and password", Config{Token: "t", Password: "p", Username: "u"}, []string{"password", "token"}, "token"},
+		{"token and username", Config{Token: "t", Username: "u"}, []string{"username", "token"}, "token"},
+		{"username alone", Config{Username: "u"}, []string{"api_key", "password"}, "password"},
+		{"key alone", Config{APIKey: "k"}, []string{"username"}, "user"},
+		{"no auth url", Config{Username: "u", APIKey: "k"}, []string{"auth_url"}, "not set"},
 		{"bad auth url", Config{Username: "u", APIKey: "k", AuthURL: "ftp://x"}, []string{"auth_url"}, "ftp://x"},
 		{"bad endpoint", Config{Token: "t", Endpoint: "not a url"}, []string{"endpoint"}, "not a url"},
 		{"endpoint v1", Config{Token: "t", Endpoint: "https://h/v1"}, []string{"endpoint"}, "v1"},
 		{"api key on v3", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v3/"}, []string{"api_key", "auth_url"}, "v2.0"},
-		{"v3 two projects", Config{Username: "u", Password: "p", AuthURL: "https://h/v3", TenantID: "a", TenantName: "b"}, []string{"tenant_id", "tenant_name"}, "not both"},
-		{"cacert missing", Config{Username: "u", APIKey: "k", CACertFile: filepath.Join(dir, "missing.pem")}, []string{"cacert_file"}, "missing.pem"},
-		{"cacert invalid", Config{Username: "u", APIKey: "k", CACertFile: notPEM}, []string{"cacert_file"}, "PEM"},
+		{"user id on v2", Config{UserID: "u", Password: "p", AuthURL: "https://h/v2.0/"}, []string{"user_id", "auth_url"}, "v3"},
+		{"app cred on v2", Config{ApplicationCredentialID: "i", ApplicationCredentialSecret: "s", AuthURL: "https://h/v2.0/"}, []string{"application_credential_secret", "auth_url"}, "v3"},
+		{"app cred without secret", Config{ApplicationCredentialID: "i", AuthURL: "https://h/v3/"}, []string{"application_credential_secret"}, "secret"},
+		{"app cred name alone", Config{ApplicationCredentialName: "n", ApplicationCredentialSecret: "s", AuthURL: "https://h/v3/"}, []string{"application_credential_id", "application_credential_name", "username", "user_id"}, "name and its user"},
+		{"app cred and project", Config{ApplicationCredentialID: "i", ApplicationCredentialSecret: "s", TenantID: "p", AuthURL: "https://h/v3/"}, []string{"tenant_id", "tenant_name"}, "bound"},
+		{"app cred and password", Config{ApplicationCredentialID: "i", ApplicationCredentialSecret: "s", Username: "u", Password: "p", AuthURL: "https://h/v3/"}, []string{"application_credential_secret", "password"}, "exactly one"},
+		{"bad interface", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", Interface: "private"}, []string{"endpoint_type"}, "private"},
+		{"cert without key", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", ClientCert: "c.pem"}, []string{"cert", "key"}, "both"},
+		{"v3 two projects", Config{Username: "u", Password: "p", AuthURL: "https://h/v3", TenantID: "a", TenantName: "b"}, []string{"tenant_id", "tenant_name"}, "both are set"},
+		{"cacert missing", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", CACert: filepath.Join(dir, "missing.pem")}, []string{"cacert_file"}, "missing.pem"},
+		{"cacert invalid", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", CACert: notPEM}, []string{"cacert_file"}, "PEM"},
+		{"cacert inline invalid", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", CACert: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n"}, []string{"cacert_file"}, "inline"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -401,7 +411,7 @@ func TestNew_TLS(t *testing.T) {
 		t.Fatal("self-signed certificate accepted without cacert_file or insecure")
 	}
 	ce := asConfigError(t, err)
-	if !reflect.DeepEqual(ce.Attributes, []string{"auth_url", "cacert_file", "insecure"}) {
+	if !reflect.DeepEqual(ce.Attributes, []string{"auth_url", "cacert_file", "insecure", "cert"}) {
 		t.Errorf("TLS failure: %+v", ce)
 	}
 	if f.identityCalls != 0 {
@@ -414,7 +424,7 @@ func TestNew_TLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	withCA := base
-	withCA.CACertFile = caFile
+	withCA.CACert = caFile
 	c, err := New(testCtx(t), withCA)
 	if err != nil {
 		t.Fatalf("with cacert_file: %v", err)
@@ -460,15 +470,12 @@ func TestIdentityVersionOf(t *testing.T) {
 	}
 }
 
-func TestNew_maxRetriesDefault(t *testing.T) {
+func TestConfig_normalized(t *testing.T) {
 	t.Parallel()
-	if got := (Config{MaxRetries: -1}).normalized().MaxRetries; got != DefaultMaxRetries {
+	if got := (Config{MaxRetries: -1}).normalized().MaxRetries; got != 0 {
 		t.Errorf("negative MaxRetries → %d", got)
 	}
-	if got := (Config{}).normalized().MaxRetries; got != 0 {
-		t.Errorf("zero MaxRetries → %d", got)
-	}
-	if got := (Config{}).normalized().AuthURL; got != DefaultAuthURL {
-		t.Errorf("default auth url %q", got)
+	if got := (Config{Interface: " internalURL "}).normalized().Interface; got != "internal" {
+		t.Errorf("internalURL → %q", got)
 	}
 }

@@ -1,56 +1,71 @@
 package client
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 )
 
-// DefaultAuthURL is Rackspace's identity v2.0 endpoint.
-const DefaultAuthURL = "https://identity.api.rackspacecloud.com/v2.0/"
-
-// DefaultMaxRetries is used when Config.MaxRetries is negative.
-const DefaultMaxRetries = 5
-
-// Provider argument names, as the provider's schema spells them. ConfigError
-// uses them.
+// Field names of Config, as ConfigError names them. They are spelt like the
+// provider's arguments so the provider can map them to its own table; the
+// client attaches no advice of where they come from.
 const (
-	AttrAuthURL           = "auth_url"
-	AttrUsername          = "username"
-	AttrAPIKey            = "api_key"
-	AttrPassword          = "password"
-	AttrToken             = "token"
-	AttrTenantID          = "tenant_id"
-	AttrTenantName        = "tenant_name"
-	AttrUserDomainName    = "user_domain_name"
-	AttrProjectDomainName = "project_domain_name"
-	AttrRegion            = "region"
-	AttrEndpoint          = "endpoint"
-	AttrInsecure          = "insecure"
-	AttrCACertFile        = "cacert_file"
-	AttrMaxRetries        = "max_retries"
+	AttrAuthURL                     = "auth_url"
+	AttrUsername                    = "username"
+	AttrUserID                      = "user_id"
+	AttrAPIKey                      = "api_key"
+	AttrPassword                    = "password"
+	AttrToken                       = "token"
+	AttrApplicationCredentialID     = "application_credential_id"
+	AttrApplicationCredentialName   = "application_credential_name"
+	AttrApplicationCredentialSecret = "application_credential_secret"
+	AttrTenantID                    = "tenant_id"
+	AttrTenantName                  = "tenant_name"
+	AttrUserDomainName              = "user_domain_name"
+	AttrUserDomainID                = "user_domain_id"
+	AttrProjectDomainName           = "project_domain_name"
+	AttrProjectDomainID             = "project_domain_id"
+	AttrRegion                      = "region"
+	AttrInterface                   = "endpoint_type"
+	AttrEndpoint                    = "endpoint"
+	AttrObjectStoreEndpoint         = "endpoint_overrides"
+	AttrInsecure                    = "insecure"
+	AttrCACertFile                  = "cacert_file"
+	AttrCert                        = "cert"
+	AttrKey                         = "key"
+	AttrMaxRetries                  = "max_retries"
 )
 
-// Config holds everything needed to build a Client.
+// Interfaces of a catalog endpoint.
+var Interfaces = []string{"public", "internal", "admin"}
+
+// Config holds everything needed to build a Client. It has no defaults of
+// its own: the caller (the provider) decides them.
 type Config struct {
-	AuthURL                           string // default DefaultAuthURL
-	Username, Password, APIKey, Token string
-	TenantID, TenantName              string
-	UserDomainName, ProjectDomainName string // identity v3 (default "Default" when v3 and unset)
+	AuthURL                                   string // identity endpoint, versioned or not
+	Username, UserID, Password, APIKey, Token string
+	ApplicationCredentialID                   string
+	ApplicationCredentialName                 string
+	ApplicationCredentialSecret               string
+	TenantID, TenantName                      string
+	UserDomainName, UserDomainID              string // identity v3; "Default" when no domain is given
+	ProjectDomainName, ProjectDomainID        string // identity v3; "Default" when no domain is given
 	// Region "" → the v2 token user's "RAX-AUTH:defaultRegion", else the only
 	// region the catalog's image service has, else a ConfigError listing them.
 	Region string
+	// Interface of the catalog endpoints: public (""), internal or admin.
+	Interface string
 	// Endpoint is an images endpoint to use instead of the catalog's, with or
-	// without a trailing /v2. With Token and no Username, identity is skipped.
-	Endpoint   string
-	Insecure   bool
-	CACertFile string
+	// without a trailing /v2. With Token and no user, identity is skipped.
+	Endpoint string
+	// ObjectStoreEndpoint replaces the catalog's object-store endpoint.
+	ObjectStoreEndpoint string
+	Insecure            bool
+	// CACert, ClientCert and ClientKey are each a PEM file's path or the PEM itself.
+	CACert, ClientCert, ClientKey string
 	// MaxRetries of a safe request on 429/500/502/503/504/connection errors;
-	// 0 means no retries, a negative value means DefaultMaxRetries.
+	// 0 means no retries.
 	MaxRetries int
 	UserAgent  string // prepended to gophercloud's
 }
@@ -63,6 +78,16 @@ const (
 	identityV3
 )
 
+func (v identityVersion) String() string {
+	switch v {
+	case identityV2:
+		return "v2.0"
+	case identityV3:
+		return "v3"
+	}
+	return "unknown"
+}
+
 type authMethod int
 
 const (
@@ -70,19 +95,39 @@ const (
 	authPassword
 	authAPIKey
 	authToken
+	authAppCredential
 	authEndpointToken // Endpoint + Token: no identity call
 )
 
-// credentialAttrs are the arguments a rejected authentication points at.
-func (m authMethod) credentialAttrs() []string {
+// credentialAttrs are the fields a rejected authentication points at.
+func (m authMethod) credentialAttrs(c Config) []string {
+	var out []string
+	user := func() {
+		if c.UserID != "" {
+			out = append(out, AttrUserID)
+		} else if c.Username != "" {
+			out = append(out, AttrUsername)
+		}
+	}
 	switch m {
 	case authPassword:
-		return []string{AttrUsername, AttrPassword}
+		user()
+		out = append(out, AttrPassword)
 	case authAPIKey:
-		return []string{AttrUsername, AttrAPIKey}
+		user()
+		out = append(out, AttrAPIKey)
+	case authAppCredential:
+		if c.ApplicationCredentialID != "" {
+			out = append(out, AttrApplicationCredentialID)
+		} else {
+			out = append(out, AttrApplicationCredentialName)
+			user()
+		}
+		out = append(out, AttrApplicationCredentialSecret)
 	default:
-		return []string{AttrToken}
+		out = append(out, AttrToken)
 	}
+	return out
 }
 
 func (m authMethod) String() string {
@@ -91,125 +136,137 @@ func (m authMethod) String() string {
 		return "password"
 	case authAPIKey:
 		return "api key"
+	case authAppCredential:
+		return "application credential"
 	case authToken, authEndpointToken:
 		return "token"
 	}
 	return "none"
 }
 
-// normalized applies defaults and trims values.
+// needs is the identity version a method and its fields require.
+func (c Config) needs(m authMethod) (identityVersion, []string) {
+	switch {
+	case m == authAPIKey:
+		return identityV2, []string{AttrAPIKey}
+	case m == authAppCredential:
+		return identityV3, []string{AttrApplicationCredentialSecret}
+	}
+	var v3only []string
+	for attr, v := range map[string]string{AttrUserID: c.UserID, AttrUserDomainID: c.UserDomainID, AttrProjectDomainID: c.ProjectDomainID} {
+		if v != "" {
+			v3only = append(v3only, attr)
+		}
+	}
+	if len(v3only) > 0 {
+		return identityV3, sortedStrings(v3only)
+	}
+	return identityUnknown, nil
+}
+
+// normalized trims values.
 func (c Config) normalized() Config {
-	trim := func(s *string) { *s = strings.TrimSpace(*s) }
-	for _, s := range []*string{&c.AuthURL, &c.Username, &c.TenantID, &c.TenantName,
-		&c.UserDomainName, &c.ProjectDomainName, &c.Region, &c.Endpoint, &c.CACertFile, &c.UserAgent} {
-		trim(s)
+	for _, s := range []*string{&c.AuthURL, &c.Username, &c.UserID, &c.TenantID, &c.TenantName,
+		&c.ApplicationCredentialID, &c.ApplicationCredentialName,
+		&c.UserDomainName, &c.UserDomainID, &c.ProjectDomainName, &c.ProjectDomainID,
+		&c.Region, &c.Interface, &c.Endpoint, &c.ObjectStoreEndpoint, &c.CACert, &c.ClientCert, &c.ClientKey, &c.UserAgent} {
+		*s = strings.TrimSpace(*s)
 	}
-	if c.AuthURL == "" {
-		c.AuthURL = DefaultAuthURL
-	}
-	if c.MaxRetries < 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
+	c.Interface = strings.TrimSuffix(strings.ToLower(c.Interface), "url") // publicURL → public
+	c.MaxRetries = max(c.MaxRetries, 0)
 	return c
 }
 
-// validate checks the credentials combination and returns the auth method.
-func (c Config) validate() (authMethod, identityVersion, error) {
-	ver := identityUnknown
+func conflict(attrs []string, detail string) error {
+	return &ConfigError{Attributes: attrs, Summary: "Conflicting credentials", Detail: detail}
+}
+
+// method checks the credentials combination and returns the auth method.
+func (c Config) method() (authMethod, error) {
+	hasUser := c.Username != "" || c.UserID != ""
+	appCred := c.ApplicationCredentialID != "" || c.ApplicationCredentialName != "" || c.ApplicationCredentialSecret != ""
+	var secrets []string
+	for attr, v := range map[string]bool{AttrAPIKey: c.APIKey != "", AttrPassword: c.Password != "", AttrToken: c.Token != "", AttrApplicationCredentialSecret: appCred} {
+		if v {
+			secrets = append(secrets, attr)
+		}
+	}
+	secrets = sortedStrings(secrets)
+	switch {
+	case len(secrets) > 1:
+		return authNone, conflict(secrets, strings.Join(secrets, " and ")+" are all set; one method authenticates, so exactly one of them may be set.")
+	case c.Token != "" && hasUser:
+		return authNone, conflict([]string{AttrUsername, AttrToken}, "a user name or id is not used with token authentication, but both are set.")
+	case appCred:
+		if c.ApplicationCredentialSecret == "" {
+			return authNone, &ConfigError{Attributes: []string{AttrApplicationCredentialSecret}, Summary: "Missing application credential secret",
+				Detail: "an application credential is named but its secret is not set."}
+		}
+		if c.ApplicationCredentialID == "" && (c.ApplicationCredentialName == "" || !hasUser) {
+			return authNone, &ConfigError{Attributes: []string{AttrApplicationCredentialID, AttrApplicationCredentialName, AttrUsername, AttrUserID},
+				Summary: "Incomplete application credential",
+				Detail:  "an application credential is found by its id, or by its name and its user (user_id, or username with its domain); neither is set."}
+		}
+		if c.TenantID != "" || c.TenantName != "" {
+			return authNone, &ConfigError{Attributes: []string{AttrTenantID, AttrTenantName}, Summary: "Application credentials carry their project",
+				Detail: "an application credential is bound to the project it was made in; Keystone refuses a token request that names a project with it, but a project is set."}
+		}
+		return authAppCredential, nil
+	case hasUser && c.Password == "" && c.APIKey == "":
+		return authNone, &ConfigError{Attributes: []string{AttrAPIKey, AttrPassword}, Summary: "Missing credentials",
+			Detail: "a user is set but neither its password nor its API key is."}
+	case !hasUser && (c.Password != "" || c.APIKey != ""):
+		return authNone, &ConfigError{Attributes: []string{AttrUsername}, Summary: "Missing username",
+			Detail: "a password or API key is set without the user it belongs to."}
+	case !hasUser && c.Token == "":
+		return authNone, &ConfigError{Attributes: []string{AttrUsername, AttrAPIKey, AttrPassword, AttrToken, AttrApplicationCredentialID},
+			Summary: "No credentials", Detail: "no credentials are set."}
+	case c.APIKey != "":
+		return authAPIKey, nil
+	case c.Password != "":
+		return authPassword, nil
+	case c.Endpoint != "":
+		return authEndpointToken, nil
+	}
+	return authToken, nil
+}
+
+// validate checks the whole configuration and returns the auth method.
+func (c Config) validate() (authMethod, error) {
 	if c.Endpoint != "" {
 		if _, err := normalizeImageEndpoint(c.Endpoint); err != nil {
-			return authNone, ver, &ConfigError{
-				Attributes: []string{AttrEndpoint},
-				Summary:    "Invalid images endpoint",
-				Detail:     err.Error(),
-			}
+			return authNone, &ConfigError{Attributes: []string{AttrEndpoint}, Summary: "Invalid images endpoint", Detail: err.Error()}
 		}
 	}
-
-	switch {
-	case c.APIKey != "" && c.Password != "":
-		return authNone, ver, &ConfigError{
-			Attributes: []string{AttrAPIKey, AttrPassword},
-			Summary:    "Conflicting credentials",
-			Detail:     "api_key and password are both set; set only one of them (api_key for Rackspace API-key authentication, password otherwise).",
-		}
-	case c.Token != "" && (c.APIKey != "" || c.Password != ""):
-		attrs := []string{AttrToken}
-		if c.APIKey != "" {
-			attrs = append(attrs, AttrAPIKey)
-		}
-		if c.Password != "" {
-			attrs = append(attrs, AttrPassword)
-		}
-		return authNone, ver, &ConfigError{
-			Attributes: attrs,
-			Summary:    "Conflicting credentials",
-			Detail:     "token cannot be combined with " + strings.Join(attrs[1:], " or ") + "; use either a token or a username with a password or API key.",
-		}
-	case c.Token != "" && c.Username != "":
-		return authNone, ver, &ConfigError{
-			Attributes: []string{AttrUsername, AttrToken},
-			Summary:    "Conflicting credentials",
-			Detail:     "username is not used with token authentication; unset username (OS_USERNAME) or token (OS_AUTH_TOKEN).",
-		}
-	case c.Username != "" && c.Password == "" && c.APIKey == "":
-		return authNone, ver, &ConfigError{
-			Attributes: []string{AttrAPIKey, AttrPassword},
-			Summary:    "Missing credentials",
-			Detail:     "username is set but neither api_key nor password is; set api_key (OS_API_KEY) or password (OS_PASSWORD).",
-		}
-	case c.Username == "" && (c.Password != "" || c.APIKey != ""):
-		return authNone, ver, &ConfigError{
-			Attributes: []string{AttrUsername},
-			Summary:    "Missing username",
-			Detail:     "api_key and password need a username; set username (OS_USERNAME).",
-		}
-	case c.Username == "" && c.Token == "":
-		return authNone, ver, &ConfigError{
-			Attributes: []string{AttrUsername, AttrAPIKey, AttrPassword, AttrToken},
-			Summary:    "No credentials",
-			Detail:     "Set username and api_key (or password), or token. They can also come from the environment variables OS_USERNAME, OS_API_KEY, OS_PASSWORD and OS_AUTH_TOKEN.",
+	if c.ObjectStoreEndpoint != "" {
+		if u, err := url.Parse(c.ObjectStoreEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return authNone, &ConfigError{Attributes: []string{AttrObjectStoreEndpoint}, Summary: "Invalid object-store endpoint",
+				Detail: fmt.Sprintf("%q is not an http(s) URL.", c.ObjectStoreEndpoint)}
 		}
 	}
-
-	if c.Token != "" && c.Endpoint != "" {
-		return authEndpointToken, ver, nil
+	switch c.Interface {
+	case "", "public", "internal", "admin":
+	default:
+		return authNone, &ConfigError{Attributes: []string{AttrInterface}, Summary: "Invalid endpoint interface",
+			Detail: fmt.Sprintf("%q is not an endpoint interface; the catalog has %s.", c.Interface, strings.Join(Interfaces, ", "))}
 	}
-
+	if (c.ClientCert == "") != (c.ClientKey == "") {
+		return authNone, &ConfigError{Attributes: []string{AttrCert, AttrKey}, Summary: "Incomplete client certificate",
+			Detail: "a client certificate needs both the certificate and its private key; only one is set."}
+	}
+	m, err := c.method()
+	if err != nil || m == authEndpointToken {
+		return m, err
+	}
+	if c.AuthURL == "" {
+		return authNone, &ConfigError{Attributes: []string{AttrAuthURL}, Summary: "No identity URL", Detail: "the identity URL is not set."}
+	}
 	u, err := url.Parse(c.AuthURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return authNone, ver, &ConfigError{
-			Attributes: []string{AttrAuthURL},
-			Summary:    "Invalid identity URL",
-			Detail:     fmt.Sprintf("auth_url %q is not an http(s) URL, e.g. %s", c.AuthURL, DefaultAuthURL),
-		}
+		return authNone, &ConfigError{Attributes: []string{AttrAuthURL}, Summary: "Invalid identity URL",
+			Detail: fmt.Sprintf("%q is not an http(s) URL.", c.AuthURL)}
 	}
-	ver = identityVersionOf(u.Path)
-
-	method := authToken
-	switch {
-	case c.APIKey != "":
-		method = authAPIKey
-	case c.Password != "":
-		method = authPassword
-	}
-	if ver == identityV3 {
-		if method == authAPIKey {
-			return authNone, ver, &ConfigError{
-				Attributes: []string{AttrAPIKey, AttrAuthURL},
-				Summary:    "API key needs identity v2.0",
-				Detail:     "Rackspace API-key authentication (api_key) exists only in identity v2.0, but auth_url is a v3 endpoint; use password, or a v2.0 auth_url.",
-			}
-		}
-		if c.TenantID != "" && c.TenantName != "" {
-			return authNone, ver, &ConfigError{
-				Attributes: []string{AttrTenantID, AttrTenantName},
-				Summary:    "Conflicting project",
-				Detail:     "identity v3 scopes a token to one project: set tenant_id or tenant_name, not both.",
-			}
-		}
-	}
-	return method, ver, nil
+	return m, nil
 }
 
 var reIdentityVersion = regexp.MustCompile(`/v(2\.0|3)(\.\d+)?/?$`)
@@ -249,37 +306,4 @@ func normalizeImageEndpoint(raw string) (string, error) {
 	u.Path = path + "/v2/"
 	u.RawPath = ""
 	return u.String(), nil
-}
-
-// tlsConfig builds the TLS settings: verification on unless Insecure, the
-// system roots plus CACertFile when given.
-func (c Config) tlsConfig() (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if c.Insecure {
-		cfg.InsecureSkipVerify = true //nolint:gosec // the user asked for it (insecure = true)
-	}
-	if c.CACertFile == "" {
-		return cfg, nil
-	}
-	pem, err := os.ReadFile(c.CACertFile)
-	if err != nil {
-		return nil, &ConfigError{
-			Attributes: []string{AttrCACertFile},
-			Summary:    "Cannot read CA certificate file",
-			Detail:     err.Error(),
-		}
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, &ConfigError{
-			Attributes: []string{AttrCACertFile},
-			Summary:    "Invalid CA certificate file",
-			Detail:     fmt.Sprintf("%s contains no PEM-encoded certificate", c.CACertFile),
-		}
-	}
-	cfg.RootCAs = pool
-	return cfg, nil
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -9,18 +10,32 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 )
 
-// addClientError reports a failure to build the client: on the arguments the
-// user must change when the client names them, else on the provider block.
-func addClientError(diags *diag.Diagnostics, err error) {
+// addClientError reports a failure to build the client. The client states
+// the facts and names the fields involved; this layer adds the advice: where
+// each value came from and where to change it. The diagnostic is on the
+// first argument named (or the block when none is).
+func addClientError(diags *diag.Diagnostics, err error, r *resolved) {
 	var cfgErr *client.ConfigError
 	if !errors.As(err, &cfgErr) {
-		diags.AddError("Cannot configure the Cloud Images provider", err.Error())
+		detail := err.Error()
+		if r != nil {
+			detail += "\n\nValues used: " + r.valuesUsed() + "."
+		}
+		diags.AddError("Cannot configure the Cloud Images provider", detail)
 		return
+	}
+	detail := cfgErr.Detail
+	if r != nil && len(cfgErr.Attributes) > 0 {
+		fix := make([]string, len(cfgErr.Attributes))
+		for i, a := range cfgErr.Attributes {
+			fix[i] = r.whereToFix(a)
+		}
+		detail += "\n\nCheck " + strings.Join(fix, ", ") + "."
+		detail += "\nCredentials come from " + r.source + "; values used: " + r.valuesUsed() + "."
 	}
 	if len(cfgErr.Attributes) == 0 {
-		diags.AddError(cfgErr.Summary, cfgErr.Detail)
+		diags.AddError(cfgErr.Summary, detail)
 		return
 	}
-	// One diagnostic, on the first argument named; the detail names the others.
-	diags.AddAttributeError(path.Root(cfgErr.Attributes[0]), cfgErr.Summary, cfgErr.Detail)
+	diags.AddAttributeError(path.Root(cfgErr.Attributes[0]), cfgErr.Summary, detail)
 }

@@ -10,13 +10,16 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -29,9 +32,6 @@ import (
 
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/cloudimages/cloudimages"
-
-// DefaultMaxRetries is how often a request that is safe to repeat is retried.
-const DefaultMaxRetries = 5
 
 var _ provider.Provider = (*cloudImagesProvider)(nil)
 
@@ -46,145 +46,135 @@ type cloudImagesProvider struct {
 	version string
 }
 
-type providerModel struct {
-	AuthURL           types.String `tfsdk:"auth_url"`
-	Username          types.String `tfsdk:"username"`
-	APIKey            types.String `tfsdk:"api_key"`
-	Password          types.String `tfsdk:"password"`
-	Token             types.String `tfsdk:"token"`
-	TenantID          types.String `tfsdk:"tenant_id"`
-	TenantName        types.String `tfsdk:"tenant_name"`
-	UserDomainName    types.String `tfsdk:"user_domain_name"`
-	ProjectDomainName types.String `tfsdk:"project_domain_name"`
-	Region            types.String `tfsdk:"region"`
-	Endpoint          types.String `tfsdk:"endpoint"`
-	Insecure          types.Bool   `tfsdk:"insecure"`
-	CACertFile        types.String `tfsdk:"cacert_file"`
-	MaxRetries        types.Int64  `tfsdk:"max_retries"`
-}
-
 func (p *cloudImagesProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "cloudimages"
 	resp.Version = p.version
 }
 
 func (p *cloudImagesProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	attrs := map[string]schema.Attribute{}
+	for _, a := range arguments {
+		attrs[a.name] = schemaAttribute(a)
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Cloud Images provider manages images in the Rackspace Cloud Images API " +
-			"(the OpenStack Images v2 API, Glance). Every argument can also be set through the environment " +
-			"variable named in its description; an argument in the configuration wins over the environment.",
-		Attributes: map[string]schema.Attribute{
-			"auth_url": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Identity endpoint. A URL ending in `/v2.0` uses identity v2.0 (Rackspace, Keystone v2), " +
-					"one ending in `/v3` uses Keystone v3. Default: `" + client.DefaultAuthURL + "`. Environment: `OS_AUTH_URL`.",
-				Validators: []validator.String{validate.HTTPURL()},
-			},
-			"username": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "User name, with `api_key` or `password`. Environment: `OS_USERNAME`.",
-			},
-			"api_key": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				MarkdownDescription: "Rackspace API key (`RAX-KSKEY:apiKeyCredentials`, identity v2.0 only). " +
-					"Conflicts with `password`. Environment: `OS_API_KEY`.",
-				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("password"))},
-			},
-			"password": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "Password. Conflicts with `api_key`. Environment: `OS_PASSWORD`.",
-				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("api_key"))},
-			},
-			"token": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				MarkdownDescription: "An existing token, used instead of a user name and secret. With `endpoint` it skips the " +
-					"identity service entirely. A token cannot be renewed when it expires. Environment: `OS_AUTH_TOKEN`.",
-			},
-			"tenant_id": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Tenant (project) to scope the token to. Environment: `OS_TENANT_ID` or `OS_PROJECT_ID`.",
-			},
-			"tenant_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Tenant (project) name to scope the token to. Environment: `OS_TENANT_NAME` or `OS_PROJECT_NAME`.",
-			},
-			"user_domain_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Identity v3 only: the user's domain. Default `Default`. Environment: `OS_USER_DOMAIN_NAME`.",
-			},
-			"project_domain_name": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Identity v3 only: the project's domain. Default `Default`. Environment: `OS_PROJECT_DOMAIN_NAME`.",
-			},
-			"region": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Region of the Images endpoint in the service catalog, such as `DFW` or `LON`. " +
-					"Default: the user's default region (`RAX-AUTH:defaultRegion`), else the only region the catalog has. " +
-					"Environment: `OS_REGION_NAME`.",
-			},
-			"endpoint": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Images endpoint to use instead of the catalog's, with or without the trailing `/v2`. " +
-					"Environment: `CLOUDIMAGES_ENDPOINT`.",
-				Validators: []validator.String{validate.HTTPURL()},
-			},
-			"insecure": schema.BoolAttribute{
-				Optional: true,
-				MarkdownDescription: "Skip TLS certificate verification. Default `false`; only for test endpoints. " +
-					"Environment: `OS_INSECURE` (`true`/`false`).",
-			},
-			"cacert_file": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "PEM file of a CA to trust in addition to the system's. Environment: `OS_CACERT`.",
-			},
-			"max_retries": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How many times a request that is safe to repeat is retried after a 429, 500, 502, "+
-					"503 or 504 answer or a connection error, with exponential backoff that honours `Retry-After`. Default `%d`; `0` disables retries.", DefaultMaxRetries),
-				Validators: []validator.Int64{int64validator.Between(0, 50)},
-			},
-		},
+			"(the OpenStack Images v2 API, Glance). Credentials come as a set from one place: the provider block when it " +
+			"sets any credential argument; else the `clouds.yaml` entry named by `cloud` or `OS_CLOUD`; else the `OS_*` " +
+			"environment. Nothing of the environment's credentials is mixed into a block that sets its own.",
+		Attributes: attrs,
 	}
 }
 
+func schemaAttribute(a argument) schema.Attribute {
+	switch a.kind {
+	case kindBool:
+		return schema.BoolAttribute{Optional: true, MarkdownDescription: a.description()}
+	case kindInt:
+		return schema.Int64Attribute{Optional: true, MarkdownDescription: a.description(),
+			Validators: []validator.Int64{int64validator.Between(0, 50)}}
+	case kindMap:
+		return schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: a.description(),
+			Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.OneOf("image", "object-store")),
+				mapvalidator.ValueStringsAre(validate.HTTPURL())}}
+	}
+	attr := schema.StringAttribute{Optional: true, Sensitive: a.sensitive, MarkdownDescription: a.description()}
+	switch a.name {
+	case client.AttrAuthURL, client.AttrEndpoint:
+		attr.Validators = []validator.String{validate.HTTPURL()}
+	}
+	return attr
+}
+
 func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	in, diags := readSettings(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if unknown := unknownAttributes(cfg); len(unknown) > 0 {
-		for _, name := range unknown {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Provider argument not known yet",
-				fmt.Sprintf("The provider cannot authenticate while %q depends on a value that is only known after apply. "+
-					"Set it to a known value, or apply the resources it depends on first (-target).", name))
-		}
-		return
-	}
-
-	clientCfg, err := clientConfig(cfg, os.Getenv)
+	r, err := resolve(in, os.Getenv)
 	if err != nil {
-		addClientError(&resp.Diagnostics, err)
+		addClientError(&resp.Diagnostics, err, r)
 		return
 	}
+	clientCfg := r.cfg
 	clientCfg.UserAgent = "terraform-provider-cloudimages/" + p.version + " (+https://registry.terraform.io/providers/cloudimages/cloudimages)"
 	ctx = tflog.SetField(ctx, "auth_url", clientCfg.AuthURL)
+	tflog.Debug(ctx, "Provider configuration", map[string]any{"credentials_from": r.source, "values_from": r.valuesUsed()})
 	c, err := client.New(ctx, clientCfg)
 	if err != nil {
-		addClientError(&resp.Diagnostics, err)
+		addClientError(&resp.Diagnostics, err, r)
 		return
 	}
 	tflog.Debug(ctx, "authenticated", map[string]any{"region": c.Region(), "image_endpoint": c.ImageEndpoint()})
+	if id := c.Identity(); id.TrimmedTokens {
+		resp.Diagnostics.AddAttributeWarning(path.Root(client.AttrAuthURL), "auth_url names the token resource",
+			fmt.Sprintf("auth_url (from %s) is %s, the URL of the token request itself; the provider used the identity endpoint %s. "+
+				"Set auth_url = %q.", r.origins[client.AttrAuthURL], id.Given, id.Used, id.Used))
+	}
 	if clientCfg.Insecure {
-		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS certificates are not verified",
-			"insecure = true: the provider accepts any certificate, so anyone between it and the service can read "+
+		resp.Diagnostics.AddAttributeWarning(path.Root(client.AttrInsecure), "TLS certificates are not verified",
+			"insecure = true (from "+r.origins[client.AttrInsecure]+"): the provider accepts any certificate, so anyone between it and the service can read "+
 				"and change what it sends, credentials included. Use cacert_file to trust a private CA instead.")
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+}
+
+// readSettings reads every argument of the table that the block sets, and
+// refuses values only known after apply.
+func readSettings(ctx context.Context, cfg tfsdk.Config) (settings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := settings{values: map[string]string{}, overrides: map[string]string{}}
+	unknown := func(name string) {
+		diags.AddAttributeError(path.Root(name), "Provider argument not known yet",
+			fmt.Sprintf("The provider cannot authenticate while %q depends on a value that is only known after apply. "+
+				"Set it to a known value, or apply the resources it depends on first (-target).", name))
+	}
+	for _, a := range arguments {
+		p := path.Root(a.name)
+		switch a.kind {
+		case kindBool:
+			var v types.Bool
+			diags.Append(cfg.GetAttribute(ctx, p, &v)...)
+			if v.IsUnknown() {
+				unknown(a.name)
+			} else if !v.IsNull() {
+				in.values[a.name] = strconv.FormatBool(v.ValueBool())
+			}
+		case kindInt:
+			var v types.Int64
+			diags.Append(cfg.GetAttribute(ctx, p, &v)...)
+			if v.IsUnknown() {
+				unknown(a.name)
+			} else if !v.IsNull() {
+				in.values[a.name] = strconv.FormatInt(v.ValueInt64(), 10)
+			}
+		case kindMap:
+			var v types.Map
+			diags.Append(cfg.GetAttribute(ctx, p, &v)...)
+			if v.IsUnknown() {
+				unknown(a.name)
+			} else if !v.IsNull() {
+				m := map[string]types.String{}
+				diags.Append(v.ElementsAs(ctx, &m, false)...)
+				for k, s := range m {
+					if s.IsUnknown() {
+						unknown(a.name)
+					}
+					in.overrides[k] = s.ValueString()
+				}
+			}
+		default:
+			var v types.String
+			diags.Append(cfg.GetAttribute(ctx, p, &v)...)
+			if v.IsUnknown() {
+				unknown(a.name)
+			} else if !v.IsNull() {
+				in.values[a.name] = v.ValueString()
+			}
+		}
+	}
+	return in, diags
 }
 
 func (p *cloudImagesProvider) Resources(context.Context) []func() resource.Resource {
@@ -205,73 +195,4 @@ func (p *cloudImagesProvider) DataSources(context.Context) []func() datasource.D
 		member.NewMembersDataSource,
 		task.NewDataSource,
 	}
-}
-
-// clientConfig merges the configuration with the environment (configuration
-// wins) into the client's settings.
-func clientConfig(cfg providerModel, getenv func(string) string) (client.Config, error) {
-	str := func(v types.String, envs ...string) string {
-		if !v.IsNull() {
-			return v.ValueString()
-		}
-		for _, e := range envs {
-			if s := getenv(e); s != "" {
-				return s
-			}
-		}
-		return ""
-	}
-	out := client.Config{
-		AuthURL:           str(cfg.AuthURL, "OS_AUTH_URL"),
-		Username:          str(cfg.Username, "OS_USERNAME"),
-		APIKey:            str(cfg.APIKey, "OS_API_KEY"),
-		Password:          str(cfg.Password, "OS_PASSWORD"),
-		Token:             str(cfg.Token, "OS_AUTH_TOKEN"),
-		TenantID:          str(cfg.TenantID, "OS_TENANT_ID", "OS_PROJECT_ID"),
-		TenantName:        str(cfg.TenantName, "OS_TENANT_NAME", "OS_PROJECT_NAME"),
-		UserDomainName:    str(cfg.UserDomainName, "OS_USER_DOMAIN_NAME"),
-		ProjectDomainName: str(cfg.ProjectDomainName, "OS_PROJECT_DOMAIN_NAME"),
-		Region:            str(cfg.Region, "OS_REGION_NAME"),
-		Endpoint:          str(cfg.Endpoint, "CLOUDIMAGES_ENDPOINT"),
-		CACertFile:        str(cfg.CACertFile, "OS_CACERT"),
-		MaxRetries:        DefaultMaxRetries,
-	}
-	if out.AuthURL == "" {
-		out.AuthURL = client.DefaultAuthURL
-	}
-	if !cfg.MaxRetries.IsNull() {
-		out.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	switch {
-	case !cfg.Insecure.IsNull():
-		out.Insecure = cfg.Insecure.ValueBool()
-	case getenv("OS_INSECURE") != "":
-		b, err := strconv.ParseBool(getenv("OS_INSECURE"))
-		if err != nil {
-			return out, &client.ConfigError{
-				Attributes: []string{"insecure"},
-				Summary:    "Invalid OS_INSECURE",
-				Detail:     fmt.Sprintf("OS_INSECURE must be true or false, not %q.", getenv("OS_INSECURE")),
-			}
-		}
-		out.Insecure = b
-	}
-	return out, nil
-}
-
-func unknownAttributes(cfg providerModel) []string {
-	var out []string
-	values := map[string]interface{ IsUnknown() bool }{
-		"auth_url": cfg.AuthURL, "username": cfg.Username, "api_key": cfg.APIKey, "password": cfg.Password,
-		"token": cfg.Token, "tenant_id": cfg.TenantID, "tenant_name": cfg.TenantName,
-		"user_domain_name": cfg.UserDomainName, "project_domain_name": cfg.ProjectDomainName,
-		"region": cfg.Region, "endpoint": cfg.Endpoint, "insecure": cfg.Insecure,
-		"cacert_file": cfg.CACertFile, "max_retries": cfg.MaxRetries,
-	}
-	for name, v := range values {
-		if v.IsUnknown() {
-			out = append(out, name)
-		}
-	}
-	return out
 }

@@ -116,7 +116,7 @@ func TestAccProvider_badCredentials(t *testing.T) {
 		"wrong api key": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"wrong\"", v2),
 			[]string{"401", "Unable to authenticate user with credentials provided"}},
 		"api key and password": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"a\"\npassword = \"b\"", v2),
-			[]string{"Invalid Attribute Combination", "api_key"}},
+			[]string{"Conflicting credentials", "api_key from the provider block"}},
 		"no secret":       {fmt.Sprintf("auth_url = %q\nusername = \"producer\"", v2), []string{"api_key", "password"}},
 		"no credentials":  {fmt.Sprintf("auth_url = %q", v2), []string{"username", "api_key", "token"}},
 		"bad max_retries": {fmt.Sprintf("auth_url = %q\nmax_retries = -1", v2), []string{"max_retries", "between 0 and 50"}},

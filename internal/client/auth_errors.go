@@ -1,0 +1,71 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+)
+
+// ErrTokenRejected is the failure of renewing a token that was given as
+// such: it cannot be renewed, so a 401 with it is final.
+var ErrTokenRejected = errors.New("the API rejected the token given in the configuration, and a given token cannot be renewed")
+
+// authError turns an identity failure into a ConfigError that names the
+// fields involved and what the server said.
+func authError(cfg Config, id IdentityURL, method authMethod, err error) error {
+	status := StatusCode(err)
+	msg := err.Error()
+	if ue, ok := unexpected(err); ok {
+		msg = serverMessage(ue.Actual, ue.Body)
+		if msg == "" {
+			msg = http.StatusText(ue.Actual)
+		}
+	}
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest:
+		attrs := method.credentialAttrs(cfg)
+		if cfg.TenantID != "" {
+			attrs = append(attrs, AttrTenantID)
+		}
+		if cfg.TenantName != "" {
+			attrs = append(attrs, AttrTenantName)
+		}
+		summary := "Authentication failed"
+		what := "the " + method.String() + " credentials"
+		if method == authToken {
+			summary, what = "Token rejected", "the token (a given token is used as it is and cannot be renewed)"
+		}
+		return &ConfigError{
+			Attributes: attrs,
+			Summary:    summary,
+			Detail: fmt.Sprintf("the identity service at %s (identity %s) rejected %s (%d %s): %s",
+				id.Used, id.Version, what, status, http.StatusText(status), msg),
+		}
+	case http.StatusNotFound:
+		return &ConfigError{
+			Attributes: []string{AttrAuthURL},
+			Summary:    "Identity service not found",
+			Detail:     fmt.Sprintf("%s answered 404 Not Found to the identity %s token request.", id.Used, id.Version),
+		}
+	case 0:
+		var opErr *net.OpError
+		var dnsErr *net.DNSError
+		if errors.As(err, &opErr) || errors.As(err, &dnsErr) {
+			return &ConfigError{Attributes: []string{AttrAuthURL}, Summary: "Cannot reach the identity service", Detail: fmt.Sprintf("%s: %v", id.Used, err)}
+		}
+		if isTLSError(err) {
+			return &ConfigError{
+				Attributes: []string{AttrAuthURL, AttrCACertFile, AttrInsecure, AttrCert},
+				Summary:    "TLS verification failed",
+				Detail:     fmt.Sprintf("%s: %v.", id.Used, err),
+			}
+		}
+	}
+	return fmt.Errorf("authenticating with %s: %w", id.Used, WrapError(http.MethodPost, id.Used, err))
+}
+
+func isTLSError(err error) bool {
+	return err != nil && !retryableError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
