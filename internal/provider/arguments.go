@@ -139,11 +139,11 @@ func (a argument) description() string {
 	return d
 }
 
-func argumentNamed(name string) (argument, bool) {
+func argumentNamed(name string) argument {
 	for _, a := range arguments {
 		if a.name == name {
-			return a, true
+			return a
 		}
 	}
-	return argument{}, false
+	return argument{}
 }

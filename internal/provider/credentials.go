@@ -175,7 +175,7 @@ func (r *resolved) whereToFix(attr string) string {
 		}
 		return attr + " (in " + o + ")"
 	}
-	a, _ := argumentNamed(attr)
+	a := argumentNamed(attr)
 	if r.source == "the environment" && len(a.env) > 0 {
 		return attr + " (not set; set it in the provider block, or " + a.env[0] + ")"
 	}
@@ -183,7 +183,7 @@ func (r *resolved) whereToFix(attr string) string {
 }
 
 func isEnv(attr, origin string) bool {
-	a, _ := argumentNamed(attr)
+	a := argumentNamed(attr)
 	for _, e := range a.env {
 		if e == origin {
 			return true

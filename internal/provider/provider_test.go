@@ -176,3 +176,44 @@ resource "cloudimages_image" "slow" {
 		}},
 	})
 }
+
+// The producer's OS_* are exported while the consumer alias authenticates
+// with its own password in its block: nothing of the environment (OS_API_KEY,
+// OS_TENANT_ID) is mixed in, and each alias acts as its own tenant.
+func TestAccProvider_aliasIsolation(t *testing.T) {
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	p, c := acctest.Producer, acctest.Consumer
+	mine := acctest.CreateImageOutOfBand(t, srv, p, "producer's", acctest.WriteImageFile(t, "p.raw", 100, 1))
+	theirs := acctest.CreateImageOutOfBand(t, srv, c, "consumer's", acctest.WriteImageFile(t, "c.raw", 100, 2))
+	t.Setenv("OS_AUTH_URL", srv.IdentityV2URL())
+	t.Setenv("OS_USERNAME", p.Username)
+	t.Setenv("OS_API_KEY", p.APIKey)
+	t.Setenv("OS_TENANT_ID", p.TenantID)
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		Config: fmt.Sprintf(`
+terraform {
+  required_providers {
+    cloudimages = { source = "hashicorp/cloudimages" }
+    consumer    = { source = "hashicorp/consumer" }
+  }
+}
+provider "cloudimages" {}
+provider "consumer" {
+  auth_url = %q
+  username = %q
+  password = %q
+}
+data "cloudimages_images" "all" {}
+data "cloudimages_images" "consumer" {
+  provider = consumer
+}
+`, srv.IdentityV2URL(), c.Username, c.Password),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.cloudimages_images.all", tfjsonpath.New("ids"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(mine)})),
+			statecheck.ExpectKnownValue("data.cloudimages_images.consumer", tfjsonpath.New("ids"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(theirs)})),
+		},
+	}}})
+}
