@@ -55,3 +55,18 @@ func (s *Server) principalForTenant(tenantID string) principal {
 	name := "tenant-" + tenantID
 	return principal{UserID: userID(name), Username: name, TenantID: tenantID, TenantName: tenantID}
 }
+
+// asRackspaceAccount is who as Rackspace Identity v2.0 describes a cloud
+// account (auth-using-curl.rst and its samples): the tenant's name is its id,
+// and the user always carries RAX-AUTH:defaultRegion (the account's, else the
+// first region). Other flavours keep who as it is.
+func (s *Server) asRackspaceAccount(who principal) principal {
+	if !s.rackspace() {
+		return who
+	}
+	who.TenantName = who.TenantID
+	if who.DefaultRegion == "" {
+		who.DefaultRegion = s.regions[0]
+	}
+	return who
+}

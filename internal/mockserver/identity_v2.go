@@ -56,6 +56,7 @@ func (s *Server) v2Tokens(w http.ResponseWriter, r *http.Request, _ *call) {
 		raxError(w, http.StatusUnauthorized, v2BadCreds)
 		return
 	}
+	who = s.asRackspaceAccount(who)
 	// Each user owns one tenant: naming another one is an authentication failure.
 	if (a.TenantID != "" && a.TenantID != who.TenantID) || (a.TenantName != "" && a.TenantName != who.TenantName) {
 		raxError(w, http.StatusUnauthorized, "Token doesn't belong to Tenant with Id/Name: '"+a.TenantID+a.TenantName+"'")
