@@ -217,3 +217,32 @@ data "cloudimages_images" "consumer" {
 		},
 	}}})
 }
+
+// Identity discovery tells the truth: an unversioned identity URL with an API
+// key picks v2.0 (which the mock offers beside v3); one with a password picks
+// v3; a URL ending in /tokens, pasted from curl, is used without it; an API
+// key against a v3 URL says it needs v2.0.
+func TestAccProvider_identityDiscovery(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	id := acctest.CreateImageOutOfBand(t, srv, acctest.Producer, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	p := acctest.Producer
+	block := func(url, secret string) string {
+		return fmt.Sprintf("provider \"cloudimages\" {\nauth_url = %q\nusername = %q\n%s\n}\n", url, p.Username, secret) + listAll
+	}
+	apiKey, password := fmt.Sprintf("api_key = %q", p.APIKey), fmt.Sprintf("password = %q\ntenant_name = %q", p.Password, p.TenantName)
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		{Config: block(srv.IdentityV3URL(), apiKey), ExpectError: acctest.ErrorLike("api_key needs identity v2.0", "v3 endpoint")},
+		{Config: block(srv.URL()+"/identity/", apiKey), ConfigStateChecks: seesImage(id)},
+		{Config: block(srv.URL()+"/identity", password), ConfigStateChecks: seesImage(id)},
+		{Config: block(srv.IdentityV2URL()+"tokens", apiKey), ConfigStateChecks: seesImage(id)},
+		{Config: block(srv.URL()+"/identity/v3/auth/tokens", password), ConfigStateChecks: seesImage(id)},
+	}})
+	if n := srv.RequestCount("POST", "/identity/v2.0/tokens"); n < 2 {
+		t.Errorf("identity v2.0 used %d times, want the api key steps there", n)
+	}
+	if n := srv.RequestCount("POST", "/identity/v3/auth/tokens"); n < 2 {
+		t.Errorf("identity v3 used %d times, want the password steps there", n)
+	}
+}
