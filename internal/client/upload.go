@@ -314,11 +314,22 @@ func (c *Client) UploadImageFile(ctx context.Context, id, path string) (Digest, 
 // UploadImage streams src to the image while hashing it. An upload that
 // fails part-way is sent again from the start of the data while the image is
 // still queued (the server discarded the partial data), at most maxRetries
-// times; otherwise its error is returned.
+// times. An upload whose answer was lost after the server stored the data
+// (the image holds exactly the bytes sent, by size and md5) succeeded: it is
+// not sent again.
 func (c *Client) UploadImage(ctx context.Context, id string, src UploadSource) (Digest, error) {
 	for attempt := 0; ; attempt++ {
 		d, err := c.uploadSourceOnce(ctx, id, src)
-		if err == nil || attempt >= c.maxRetries || !transient(err) || !c.stillQueued(ctx, id) {
+		if err == nil || !transient(err) {
+			return d, err
+		}
+		img := c.afterFailedUpload(ctx, id)
+		if img != nil && img.Status != StatusQueued && d.Size > 0 && img.Size != nil && *img.Size == d.Size && img.Checksum == d.MD5 {
+			tflog.Info(c.secrets.mask(ctx), "The upload's answer was lost, but the image holds exactly the data sent: not uploading again",
+				map[string]any{"image_id": id, "size": d.Size, "error": err.Error()})
+			return d, nil
+		}
+		if attempt >= c.maxRetries || img == nil || img.Status != StatusQueued {
 			return d, err
 		}
 		tflog.Warn(c.secrets.mask(ctx), "Upload failed part-way and the image is still queued: uploading again from the start",
@@ -329,21 +340,54 @@ func (c *Client) UploadImage(ctx context.Context, id string, src UploadSource) (
 	}
 }
 
-// stillQueued reports whether the image is back in queued after a failed
-// upload, giving the server a moment to notice the broken connection.
-func (c *Client) stillQueued(ctx context.Context, id string) bool {
+// afterFailedUpload reads the image once it has left saving (giving the
+// server a moment to notice the broken connection); nil if it cannot be read.
+func (c *Client) afterFailedUpload(ctx context.Context, id string) *Image {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	queued := false
+	var last *Image
 	_ = Wait(ctx, DefaultWaitOptions, func(ctx context.Context) (bool, error) {
 		img, err := c.GetImage(ctx, id)
 		if err != nil {
 			return false, err
 		}
-		queued = img.Status == StatusQueued
+		last = img
 		return img.Status != StatusSaving, nil
 	})
-	return queued
+	return last
+}
+
+// Preopen opens src at once, so that a source that cannot be read (a URL
+// that answers 404, a file gone) fails before anything is made; the first
+// upload attempt then reads what was opened, later ones open it again.
+// release closes what was opened if no upload took it.
+func (src UploadSource) Preopen(ctx context.Context) (opened UploadSource, release func(), err error) {
+	rc, size, err := src.Open(ctx)
+	if err != nil {
+		return src, func() {}, err
+	}
+	var mu sync.Mutex
+	first := rc
+	opened = src
+	opened.Open = func(ctx context.Context) (io.ReadCloser, int64, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first != nil {
+			r := first
+			first = nil
+			return r, size, nil
+		}
+		return src.Open(ctx)
+	}
+	release = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if first != nil {
+			_ = first.Close()
+			first = nil
+		}
+	}
+	return opened, release, nil
 }
 
 func (c *Client) uploadSourceOnce(ctx context.Context, id string, src UploadSource) (Digest, error) {
