@@ -80,7 +80,11 @@ func writeWebob(w http.ResponseWriter, r *http.Request, status int, body webobBo
 	statusLine := strconv.Itoa(status) + " " + http.StatusText(status)
 	title := http.StatusText(status)
 	var ctype, out string
-	switch webobFormat(r.Header.Values("Accept")) {
+	format := webobFormat(r.Header.Values("Accept"))
+	if jsonErrors(r) {
+		format = "application/json"
+	}
+	switch format {
 	case "application/json":
 		writeJSON(w, status, map[string]any{"message": body(noEscape), "code": statusLine, "title": title})
 		return

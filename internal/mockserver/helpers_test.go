@@ -97,6 +97,7 @@ type req struct {
 	method, path, token string
 	body                any               // nil, string, []byte, io.Reader, or a value sent as JSON
 	header              map[string]string // "Accept" defaults to application/json; "" removes a header
+	// A value sent as JSON gets Content-Type: application/json, as gophercloud sends it.
 }
 
 func do(t *testing.T, s *Server, r req) response {
@@ -131,6 +132,11 @@ func send(s *Server, r req) (response, error) {
 		return response{}, err
 	}
 	hr.Header.Set("Accept", "application/json")
+	switch r.body.(type) {
+	case nil, string, []byte, io.Reader:
+	default:
+		hr.Header.Set("Content-Type", "application/json")
+	}
 	if r.token != "" {
 		hr.Header.Set("X-Auth-Token", r.token)
 	}

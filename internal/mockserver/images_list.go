@@ -14,6 +14,7 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
 		glanceErrors.write(w, r, err)
 		return
 	}
+	q.limit = s.pageLimit(params, q.limit)
 	tenant := c.who.TenantID
 	s.mu.Lock()
 	var found []*image

@@ -62,7 +62,7 @@ func (s *Server) applyPatch(id, tenant string, ops []patchOp, draft4 bool) (map[
 	}
 	draft := img.draft()
 	for _, op := range ops {
-		if err := applyOp(draft, op, draft4); err != nil {
+		if err := applyOp(draft, op, draft4, s.rackspace()); err != nil {
 			return nil, err
 		}
 	}
@@ -75,7 +75,10 @@ func (s *Server) applyPatch(id, tenant string, ops []patchOp, draft4 bool) (map[
 }
 
 // applyOp is Glance's _do_add/_do_replace/_do_remove for one validated operation.
-func applyOp(img *image, op patchOp, draft4 bool) *apiError {
+// formatsAnyTime lifts Glance's queued-only rule on the formats, as Rackspace documents
+// them replaceable (patch-update-image-images-image-id.rst: "changing this may render
+// your image unusable"); its images are never queued.
+func applyOp(img *image, op patchOp, draft4, formatsAnyTime bool) *apiError {
 	key := op.path[0]
 	if key == "locations" {
 		return errorf(http.StatusForbidden, "It's not allowed to %s locations if locations are invisible.", op.op)
@@ -103,7 +106,7 @@ func applyOp(img *image, op patchOp, draft4 bool) *apiError {
 			return errorf(http.StatusForbidden, "You are not authorized to complete publicize_image action.")
 		}
 	case "disk_format", "container_format":
-		if img.Status != statusQueued && img.Status != statusImporting {
+		if !formatsAnyTime && img.Status != statusQueued && img.Status != statusImporting {
 			return errorf(http.StatusForbidden, "Attribute %s can be only replaced for a queued image.", key)
 		}
 	}

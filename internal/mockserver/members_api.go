@@ -44,6 +44,9 @@ func readObject(r *http.Request, form string) (map[string]any, *apiError) {
 
 // createMember is POST /v2/images/{id}/members: 200 (not 201) with the new pending member.
 func (s *Server) createMember(w http.ResponseWriter, r *http.Request, c *call) {
+	if !s.requireJSON(w, r) {
+		return
+	}
 	obj, err := readObject(r, memberFormMessage)
 	if err != nil {
 		glanceErrors.write(w, r, err)
@@ -69,6 +72,10 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request, c *call) {
 	var view map[string]any
 	switch {
 	case err != nil:
+	case img.Owner != tenant && s.rackspace():
+		// post-create-image-member-images-image-id-members.rst: "If the user making the
+		// call is not the image owner, the response is HTTP 404." Glance: 403.
+		err = errorf(http.StatusNotFound, "Image %s not found.", id)
 	case !s.sharable(img) || img.Owner != tenant:
 		err = errorf(http.StatusForbidden, "Not allowed to create members for image %s.", id)
 	case len(s.members[id])+1 > maxMembers: // Glance's quota layer checks before the duplicate
@@ -153,6 +160,9 @@ func (s *Server) visibleMember(img *image, memberID, tenant string) *apiError {
 // updateMember is PUT /v2/images/{id}/members/{member_id}: only the member itself may
 // change its status; the owner gets 403, anyone else 404.
 func (s *Server) updateMember(w http.ResponseWriter, r *http.Request, c *call) {
+	if !s.requireJSON(w, r) {
+		return
+	}
 	obj, err := readObject(r, statusFormMessage)
 	if err != nil {
 		glanceErrors.write(w, r, err)

@@ -105,6 +105,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.life.leave()
+	r = s.withJSONErrors(r)
 	rec := s.record(w, r)
 	defer rec.done()
 	if isControlPath(r.URL.Path) {

@@ -55,6 +55,9 @@ func parseTask(r *http.Request) (string, map[string]any, *apiError) {
 // createTask is POST /v2/tasks: 201, Location and the task as created (pending). With no
 // delay the task has already finished by the time the answer goes out.
 func (s *Server) createTask(w http.ResponseWriter, r *http.Request, c *call) {
+	if !s.requireJSON(w, r) {
+		return
+	}
 	typ, input, err := parseTask(r)
 	if err != nil {
 		glanceErrors.write(w, r, err)
