@@ -84,6 +84,12 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 	if v := getenv("MOCK_FLAVOR"); v != "" {
 		opts.Flavor = v
 	}
+	switch v := getenv("MOCK_IMAGE_ENDPOINT"); v {
+	case "", mockserver.ImageEndpointVersioned, mockserver.ImageEndpointUnversioned:
+		opts.ImageEndpoint = v
+	default:
+		return opts, fmt.Errorf("MOCK_IMAGE_ENDPOINT=%s: want versioned (…/image/v2) or unversioned (…/image)", v)
+	}
 	opts.DataDir = getenv("MOCK_DATA_DIR")
 	if v := getenv("MOCK_TLS"); v != "" {
 		on, err := strconv.ParseBool(v)

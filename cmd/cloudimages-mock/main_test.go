@@ -202,6 +202,9 @@ func checkSeed(t *testing.T, root string) {
 			t.Fatal(err)
 		}
 		req.Header.Set("X-Auth-Token", token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json") // the rackspace flavour answers 415 without it
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

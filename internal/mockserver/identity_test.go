@@ -28,7 +28,7 @@ func (o raxAPIKeyAuth) CanReauth() bool { return false }
 
 func TestIdentityV2_PasswordWithGophercloud(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{})
+	s := startServer(t, Options{ImageEndpoint: ImageEndpointVersioned})
 	ctx := context.Background()
 	pc, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{
 		IdentityEndpoint: s.IdentityV2URL(), Username: "producer", Password: "producer-pass", TenantID: producer,
@@ -55,7 +55,7 @@ func TestIdentityV2_PasswordWithGophercloud(t *testing.T) {
 
 func TestIdentityV2_APIKeyWithGophercloud(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{Regions: []string{"DFW", "ORD"}})
+	s := startServer(t, Options{Regions: []string{"DFW", "ORD"}, ImageEndpoint: ImageEndpointVersioned})
 	ctx := context.Background()
 	pc, err := openstack.NewClient(s.IdentityV2URL())
 	if err != nil {
@@ -128,7 +128,7 @@ func TestIdentityV2_CatalogShape(t *testing.T) {
 	}
 	for i, region := range []string{"DFW", "ORD"} {
 		ep := eps[i].(map[string]any)
-		if ep["region"] != region || ep["publicURL"] != s.ImageURL() || ep["tenantId"] != producer {
+		if ep["region"] != region || ep["publicURL"] != s.URL()+"/image" || ep["tenantId"] != producer {
 			t.Errorf("endpoint %d = %v", i, ep)
 		}
 	}
@@ -144,8 +144,8 @@ func TestIdentityV2_CatalogShape(t *testing.T) {
 func TestIdentityV2_DefaultRegionAndUnversionedCatalog(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, Options{
-		Accounts:                 []Account{{Username: "u", APIKey: "k", TenantID: "777", TenantName: "t", DefaultRegion: "DFW"}},
-		UnversionedImageEndpoint: true,
+		Accounts:      []Account{{Username: "u", APIKey: "k", TenantID: "777", TenantName: "t", DefaultRegion: "DFW"}},
+		ImageEndpoint: ImageEndpointUnversioned,
 	})
 	r := do(t, s, req{method: "POST", path: "/identity/v2.0/tokens", body: map[string]any{
 		"auth": map[string]any{"RAX-KSKEY:apiKeyCredentials": map[string]any{"username": "u", "apiKey": "k"}},
@@ -226,7 +226,7 @@ func TestIdentityV3_RawResponse(t *testing.T) {
 		}
 		for _, ep := range entry["endpoints"].([]any) {
 			ep := ep.(map[string]any)
-			if ep["region"] != "MOCK" || ep["region_id"] != "MOCK" || ep["url"] != s.ImageURL() {
+			if ep["region"] != "MOCK" || ep["region_id"] != "MOCK" || ep["url"] != s.URL()+"/image" {
 				t.Errorf("endpoint = %v", ep)
 			}
 			interfaces[ep["interface"].(string)] = true
@@ -252,7 +252,7 @@ func TestIdentityV3_RawResponse(t *testing.T) {
 
 func TestIdentityV3_WithGophercloud(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{UnversionedImageEndpoint: true})
+	s := startServer(t, Options{ImageEndpoint: ImageEndpointUnversioned})
 	ctx := context.Background()
 	for name, opts := range map[string]gophercloud.AuthOptions{
 		"user name":       {Username: "producer", DomainName: "Default", Password: "producer-pass", TenantName: "producer"},

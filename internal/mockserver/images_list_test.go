@@ -343,7 +343,7 @@ func TestList_GophercloudPaginationVersionedEndpoint(t *testing.T) {
 
 func TestList_GophercloudDiscoveryUnversionedEndpoint(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, Options{UnversionedImageEndpoint: true})
+	s := startServer(t, Options{ImageEndpoint: ImageEndpointUnversioned})
 	ctx := context.Background()
 	for range 5 {
 		createImage(t, s, producer, map[string]any{"tags": []string{"x"}})

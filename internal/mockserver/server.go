@@ -30,10 +30,12 @@ type Options struct {
 	Delay    time.Duration
 	Regions  []string  // regions of the endpoints in the catalog; nil → ["MOCK"]
 	Accounts []Account // nil → DefaultAccounts()
-	// UnversionedImageEndpoint makes the catalog's image URL end in "/image" (as Glance's
-	// does) instead of "/image/v2" (as Rackspace's does).
-	UnversionedImageEndpoint bool
-	TokenTTL                 time.Duration // 0 → 24h; SetTokenTTL changes it later
+	// ImageEndpoint is the form of the catalog's image URL: "" follows the flavour (what
+	// the real service advertises), ImageEndpointUnversioned ("unversioned") ends it in
+	// "/image" as Glance's does (clients discover /v2 at GET /image/), and
+	// ImageEndpointVersioned ("versioned") in "/image/v2" as Rackspace's does.
+	ImageEndpoint string
+	TokenTTL      time.Duration // 0 → 24h; SetTokenTTL changes it later
 	// Now is the clock of timestamps and expiry (tokens, tasks); nil → time.Now. A
 	// FakeClock's Now lets tests move it.
 	Now  func() time.Time
@@ -96,6 +98,12 @@ func Start(opts Options) (*Server, error) {
 	case "", "glance", "rackspace":
 	default:
 		return nil, fmt.Errorf("mockserver: unknown flavor %q (want \"glance\" or \"rackspace\")", opts.Flavor)
+	}
+	switch opts.ImageEndpoint {
+	case "", ImageEndpointVersioned, ImageEndpointUnversioned:
+	default:
+		return nil, fmt.Errorf("mockserver: unknown image endpoint %q (want %q or %q)",
+			opts.ImageEndpoint, ImageEndpointVersioned, ImageEndpointUnversioned)
 	}
 	if err := checkExtraReadOnly(opts.ExtraReadOnlyProperties); err != nil {
 		return nil, err
@@ -237,9 +245,24 @@ func (s *Server) DataDir() string { return s.dataDir }
 // clients to trust (OS_CACERT); "" without Options.TLS.
 func (s *Server) CAFile() string { return s.caFile }
 
-// catalogImageURL is the image URL the identity catalog advertises.
+// The values of Options.ImageEndpoint besides "" (follow the flavour).
+const (
+	ImageEndpointVersioned   = "versioned"   // the catalog says .../image/v2, as Rackspace's
+	ImageEndpointUnversioned = "unversioned" // the catalog says .../image, as Glance's
+)
+
+// catalogImageURL is the image URL the identity catalog advertises: unversioned in the
+// glance flavour, ending in /v2 in the rackspace flavour, unless Options.ImageEndpoint
+// says otherwise.
 func (s *Server) catalogImageURL() string {
-	if s.opts.UnversionedImageEndpoint {
+	unversioned := !s.rackspace()
+	switch s.opts.ImageEndpoint {
+	case ImageEndpointVersioned:
+		unversioned = false
+	case ImageEndpointUnversioned:
+		unversioned = true
+	}
+	if unversioned {
 		return s.url + "/image"
 	}
 	return s.ImageURL()

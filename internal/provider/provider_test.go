@@ -61,10 +61,10 @@ func TestAccProvider_authenticationMethods(t *testing.T) {
 func TestAccProvider_catalogEndpoints(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	for name, unversioned := range map[string]bool{"versioned like Rackspace": false, "unversioned like Glance": true} {
+	for name, form := range map[string]string{"versioned like Rackspace": mockserver.ImageEndpointVersioned, "unversioned like Glance": mockserver.ImageEndpointUnversioned} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := acctest.Mock(t, mockserver.Options{UnversionedImageEndpoint: unversioned})
+			srv := acctest.Mock(t, mockserver.Options{ImageEndpoint: form})
 			id := acctest.CreateImageOutOfBand(t, srv, acctest.Producer, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
 			acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
 				Config:            acctest.ProviderConfig(srv, acctest.Producer) + listAll,
