@@ -146,10 +146,10 @@ func (m authMethod) String() string {
 
 // needs is the identity version a method and its fields require.
 func (c Config) needs(m authMethod) (identityVersion, []string) {
-	switch {
-	case m == authAPIKey:
+	switch m {
+	case authAPIKey:
 		return identityV2, []string{AttrAPIKey}
-	case m == authAppCredential:
+	case authAppCredential:
 		return identityV3, []string{AttrApplicationCredentialSecret}
 	}
 	var v3only []string
