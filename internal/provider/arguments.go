@@ -60,7 +60,7 @@ func auth(f func(a *clientconfig.AuthInfo) string) func(*cloudEntry) string {
 var arguments = []argument{
 	{name: "cloud", env: []string{"OS_CLOUD"},
 		desc: "Entry of `clouds.yaml` to take the credentials and settings from (searched in `OS_CLIENT_CONFIG_FILE`, `./`, `~/.config/openstack/`, `/etc/openstack/`; `secure.yaml` beside it is merged in). Used when the block sets no credential argument, or with the block's credential arguments overriding the entry's."},
-	{name: client.AttrAuthURL, env: []string{"OS_AUTH_URL"}, def: DefaultAuthURL, credential: true, fromCloud: auth(func(a *clientconfig.AuthInfo) string { return a.AuthURL }),
+	{name: client.AttrAuthURL, env: []string{"OS_AUTH_URL"}, def: DefaultAuthURL, fromCloud: auth(func(a *clientconfig.AuthInfo) string { return a.AuthURL }),
 		desc: "Identity endpoint. A URL ending in `/v2.0` uses identity v2.0 (Rackspace, Keystone v2), one ending in `/v3` Keystone v3; an unversioned URL is discovered (v2.0 when the method needs it, as `api_key` does, else v3). A URL ending in `/tokens` (pasted from curl) is used without it, with a warning."},
 	{name: client.AttrUsername, env: []string{"OS_USERNAME"}, credential: true, fromCloud: auth(func(a *clientconfig.AuthInfo) string { return a.Username }),
 		desc: "User name, with `api_key` or `password` (or with `application_credential_name`)."},

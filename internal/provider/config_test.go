@@ -46,13 +46,14 @@ func TestResolve_blockCredentialsAreIsolated(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := r.cfg
-	if c.APIKey != "" || c.TenantID != "" || c.AuthURL != DefaultAuthURL || c.Username != "consumer" || c.Password != "consumer-pass" {
+	// auth_url says where, not who: like region, it still comes from OS_AUTH_URL.
+	if c.APIKey != "" || c.TenantID != "" || c.AuthURL != "https://id.example/v2.0/" || c.Username != "consumer" || c.Password != "consumer-pass" {
 		t.Fatalf("the environment leaked into the block's credentials: %+v", c)
 	}
 	if c.Region != "DFW" || r.origins["region"] != "OS_REGION_NAME" {
 		t.Fatalf("settings other than credentials still fall back: %+v %v", c, r.origins)
 	}
-	if r.source != fromBlock || r.origins["auth_url"] != "the default" {
+	if r.source != fromBlock || r.origins["auth_url"] != "OS_AUTH_URL" {
 		t.Fatalf("origins %v", r.origins)
 	}
 }

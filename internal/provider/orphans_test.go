@@ -232,8 +232,9 @@ var faultCases = []faultCase{
 	{"image (expected_hash)", "source: other data the first time", imageFromURLChecked, failSource(0), true},
 	{"image (web_download)", "import: source 404 the first time", imageFromWebDownload, failSource(404), true},
 	{"image (web_download)", "wait: image killed", imageFromWebDownload, killWhenImporting, true},
+	// A 503 with Retry-After is a refusal: retried, whatever the method.
 	{"image (deactivated)", "deactivate: 503 once", deactivatedImage,
-		fault(mockserver.Fault{Method: "POST", Path: path(`/actions/deactivate$`), Status: 503, Times: 1, RetryAfter: "0"}), true},
+		fault(mockserver.Fault{Method: "POST", Path: path(`/actions/deactivate$`), Status: 503, Times: 1, RetryAfter: "0"}), false},
 	{"member", "create: answer lost", sharedImage,
 		fault(mockserver.Fault{Method: "POST", Path: path(`/members$`), LoseAnswer: true}), false},
 	{"member status", "update: 503 twice", sharedImage,
