@@ -21,8 +21,14 @@ addr="127.0.0.1:$port"
 rm -rf "$work" && mkdir -p "$work"
 cp -R examples/demo "$work/config"
 
+# The demo uploads a local file, which only the glance flavour accepts (the
+# rackspace flavour makes images with import tasks alone): it always runs
+# the glance flavour, whatever the caller's environment says.
+if [ "${MOCK_FLAVOR:-glance}" != glance ]; then
+  echo "demo: MOCK_FLAVOR=$MOCK_FLAVOR ignored: the demo uploads a file, which only the glance flavour accepts" >&2
+fi
 echo "==> starting the mock server on $addr"
-MOCK_ADDR="$addr" MOCK_DELAY="${MOCK_DELAY:-1s}" MOCK_DATA_DIR="$work/mock-data" "$bin/cloudimages-mock" >"$work/mock.log" 2>&1 &
+MOCK_FLAVOR=glance MOCK_ADDR="$addr" MOCK_DELAY="${MOCK_DELAY:-1s}" MOCK_DATA_DIR="$work/mock-data" "$bin/cloudimages-mock" >"$work/mock.log" 2>&1 &
 mock_pid=$!
 cleanup() {
   kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null || true
