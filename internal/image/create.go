@@ -37,8 +37,26 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	if !plan.ImportFrom.IsNull() {
-		r.createByImport(ctx, plan, resp)
+		r.createByImport(ctx, req.Plan, plan, resp)
 		return
+	}
+	// A source that cannot be read fails before anything is made.
+	var src client.UploadSource
+	if plan.streamsData() {
+		s, diags := plan.uploadSource(ctx, r.client)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		opened, release, err := s.Preopen(ctx)
+		if err != nil {
+			attribute, from := plan.sourceArgument()
+			resp.Diagnostics.AddAttributeError(path.Root(attribute), "Cannot read the image data",
+				fmt.Sprintf("Reading %s failed: %s\n\nNo image was created.", from, err))
+			return
+		}
+		defer release()
+		src = opened
 	}
 	img, err := r.client.CreateImage(ctx, in)
 	if err != nil {
@@ -71,48 +89,33 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 			return
 		}
 	} else {
-		src, diags := plan.uploadSource(ctx, r.client)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 		digest, err := r.client.UploadImage(ctx, img.ID, src)
 		if err != nil {
-			attribute, from := "file", plan.File.ValueString()
-			if plan.File.IsNull() {
-				attribute, from = "source_url", redacted(plan.SourceURL)
-			}
+			attribute, from := plan.sourceArgument()
 			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root(attribute), fmt.Sprintf("upload %s to image %s", from, img.ID), err, tainted)
 			r.refresh(ctx, &state, &resp.State)
 			return
 		}
 		local = &digest
 	}
-	img, err = r.client.WaitForImage(ctx, img.ID, "active")
-	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("wait for image %s to become active", state.ID.ValueString()), err, tainted)
-		r.refresh(ctx, &state, &resp.State)
-		return
-	}
-	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if local != nil && plan.VerifyChecksum.ValueBool() {
-		if err := client.VerifyDigest(img, *local); err != nil {
-			resp.Diagnostics.AddError("Image data does not match what was sent",
-				fmt.Sprintf("%s\n\nThe data may have been corrupted on the way or changed while uploading. %s", err, tainted))
-			return
-		}
-	}
-	if d := checkExpectedHash(plan.ExpectedHash, img, local); d != nil {
-		resp.Diagnostics.Append(d)
-		return
-	}
-	if !plan.File.IsNull() {
+	// The data is the server's now: what remains can be finished by the
+	// next apply if this one stops waiting.
+	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, "")...)
+	r.finish(ctx, state, plan, local, &resp.State, resp.Private, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() && local != nil && !plan.File.IsNull() {
 		if recorded, err := digestAfterUpload(plan.File.ValueString(), plan.Decompress.ValueBool(), *local); err == nil {
 			resp.Diagnostics.Append(storeDigest(ctx, resp.Private, recorded)...)
 		}
 	}
-	r.applyDeactivated(ctx, &state, plan, &resp.State, &resp.Diagnostics)
+}
+
+// sourceArgument names the argument the provider streams the data from, and
+// the source as it may be shown.
+func (m resourceModel) sourceArgument() (attribute, from string) {
+	if !m.File.IsNull() {
+		return "file", m.File.ValueString()
+	}
+	return "source_url", redacted(m.SourceURL)
 }
 
 // redacted is a URL as it may be shown: without a password.
@@ -149,61 +152,27 @@ func (r *imageResource) applyDeactivated(ctx context.Context, state *resourceMod
 	diags.Append(target.Set(ctx, state)...)
 }
 
-// createByImport makes the image with an import task, waits for it to be
-// active, then applies the rest of the plan's metadata in one patch.
-func (r *imageResource) createByImport(ctx context.Context, plan resourceModel, resp *resource.CreateResponse) {
-	name := plan.Name.ValueString()
+// createByImport makes the image with an import task marked with a token of
+// this create (in the name it gives the image), saves the task at once, then
+// finishes like any create: the image active, the plan's metadata (the name
+// without the mark) applied in one patch.
+func (r *imageResource) createByImport(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) {
+	name, token := plan.Name.ValueString(), client.NewToken()
 	t, err := r.client.CreateImportTask(ctx, client.ImportTaskInput{
-		ImageName: name, ImportFrom: plan.ImportFrom.ValueString(), ImportFromFormat: plan.ImportFormat.ValueString(),
+		ImageName: name, ImportFrom: plan.ImportFrom.ValueString(), ImportFromFormat: plan.ImportFormat.ValueString(), Token: token,
 	})
 	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("start the import of image %q", name), err, "")
+		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("import_from"), fmt.Sprintf("start the import of image %q", name), err, "")
 		return
 	}
 	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": plan.ImportFrom.ValueString()})
-	t, err = r.client.WaitForTask(ctx, t.ID)
-	if err != nil {
-		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("import_from"), fmt.Sprintf("import image %q", name), err, "")
-		return
-	}
-	id := t.ResultString("image_id")
-	if id == "" {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot import image %q", name),
-			fmt.Sprintf("The import task %s succeeded without naming the image it created.", t.ID))
-		return
-	}
-	// The image exists from here on: save it first, so that a failure
-	// below leaves a tainted resource and never an orphan.
-	state := plan
-	state.ID = types.StringValue(id)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	img, err := r.client.WaitForImage(ctx, id, "active")
-	if img != nil {
-		resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
-	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("wait for imported image %s to become active", id), err, taintedHint(id))
-		return
-	}
-	ops, diags := patchOps(ctx, state, plan)
+	have, diags := pendingImport(ctx, planned, t.ID)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, client.TokenName(name, token))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	img, err = r.client.UpdateImage(ctx, id, ops)
-	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("apply the metadata to imported image %s", id), err, taintedHint(id))
-		return
-	}
-	state.Properties = plan.Properties
-	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if d := checkExpectedHash(plan.ExpectedHash, img, nil); d != nil {
-		resp.Diagnostics.Append(d)
-		return
-	}
-	r.applyDeactivated(ctx, &state, plan, &resp.State, &resp.Diagnostics)
+	r.finish(ctx, have, plan, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func taintedHint(id string) string {

@@ -46,6 +46,7 @@ type resourceModel struct {
 	CreatedAt       types.String   `tfsdk:"created_at"`
 	UpdatedAt       types.String   `tfsdk:"updated_at"`
 	FileURL         types.String   `tfsdk:"file_url"`
+	ImportTaskID    types.String   `tfsdk:"import_task_id"`
 }
 
 // setFromAPI copies what the server says into the model. Arguments the API
@@ -75,6 +76,9 @@ func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.
 	m.CreatedAt = tfvalue.Time(img.CreatedAt)
 	m.UpdatedAt = tfvalue.Time(img.UpdatedAt)
 	m.FileURL = types.StringValue(img.File)
+	if m.ImportTaskID.IsUnknown() {
+		m.ImportTaskID = types.StringNull() // not made by an import task
+	}
 
 	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
 	diags.Append(d...)

@@ -17,8 +17,6 @@ import (
 
 // ValidateConfig reports at plan time what the API would refuse after the
 // image already exists.
-// ValidateConfig reports at plan time what the API would refuse after the
-// image already exists.
 func (r *imageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg resourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -70,6 +68,9 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if isUnfinished(ctx, req.Private) || state.importStarted() {
+		planResume(ctx, state, resp)
+	}
 	if !plan.Deactivated.Equal(state.Deactivated) {
 		// (De)activating changes the status the plan would otherwise keep.
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
@@ -95,6 +96,9 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 
+	if state.Checksum.IsNull() && isUnfinished(ctx, req.Private) {
+		return // uploaded, but the create stopped before the server's hashes were read: the update checks them
+	}
 	// Compare with the hash the server computed, with its algorithm.
 	changed, attribute, local := false, "", ""
 	if state.OSHashAlgo.ValueString() == "sha512" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -51,6 +52,9 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state.importStarted() && !r.readStartedImport(ctx, &state, req.Private, &resp.State, &resp.Diagnostics) {
+		return // still importing (the plan waits for it), or gone
+	}
 	img, err := r.client.GetImage(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) || (err == nil && (img.Status == "deleted" || img.Status == "pending_delete")) {
 		// Deleted behind Terraform's back: forget it, so the plan creates it again.
@@ -80,6 +84,10 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if isUnfinished(ctx, req.Private) || state.importStarted() {
+		r.resume(ctx, state, plan, req, resp)
+		return
+	}
 
 	ops, diags := patchOps(ctx, state, plan)
 	resp.Diagnostics.Append(diags...)
@@ -121,21 +129,29 @@ func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	id := state.ID.ValueString()
+	if state.importStarted() {
+		r.deleteStartedImport(ctx, state, req.Private, &resp.Diagnostics)
+		return
+	}
+	r.deleteImage(ctx, state.ID.ValueString(), state.Protected.ValueBool(), &resp.Diagnostics)
+}
+
+// deleteImage deletes the image and waits until it is gone.
+func (r *imageResource) deleteImage(ctx context.Context, id string, protected bool, diags *diag.Diagnostics) {
 	err := r.client.DeleteImage(ctx, id)
 	switch {
 	case client.IsNotFound(err):
 		return // already gone
-	case err != nil && client.StatusCode(err) == 403 && state.Protected.ValueBool():
-		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("protected"), fmt.Sprintf("delete image %s", id), err,
+	case err != nil && client.StatusCode(err) == 403 && protected:
+		diagnostics.AttributeAPIError(diags, path.Root("protected"), fmt.Sprintf("delete image %s", id), err,
 			"The image is protected. Set protected = false and apply, then destroy it.")
 		return
 	case err != nil:
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("delete image %s", id), err, "")
+		diagnostics.APIError(diags, fmt.Sprintf("delete image %s", id), err, "")
 		return
 	}
 	if err := r.client.WaitForImageDeleted(ctx, id); err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("wait for image %s to be deleted", id), err, "")
+		diagnostics.APIError(diags, fmt.Sprintf("wait for image %s to be deleted", id), err, "")
 	}
 }
 

@@ -235,6 +235,10 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"created_at": computed("Creation time (RFC 3339)."),
 			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "Time of the last change (RFC 3339)."},
 			"file_url":   computed("Path of the image data in the API (`/v2/images/{id}/file`)."),
+			"import_task_id": computed("With `import_from`: the id of the import task that made the image. It is saved " +
+				"as soon as the task exists, so that an apply that stopped waiting (Ctrl-C, a create timeout) is resumed by " +
+				"the next one, which waits for this same task instead of importing again. Until the task has made the " +
+				"image, `id` is empty and `name` carries the provider's mark (`name [tf-…]`), which the create then removes."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{

@@ -112,8 +112,9 @@ func TestAccImage_sourceURL(t *testing.T) {
 }
 
 // A source whose data does not match expected_hash fails the apply with both
-// hashes; the image is saved tainted and replaced by the next apply.
-func TestAccImage_expectedHashMismatchTaints(t *testing.T) {
+// hashes, and the image with the wrong data is deleted before the error
+// returns: nothing can use it, and the next apply creates the image anew.
+func TestAccImage_expectedHashMismatchDeletesTheImage(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{})
@@ -134,12 +135,14 @@ func TestAccImage_expectedHashMismatchTaints(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      config("sha256:" + wrong),
-				ExpectError: acctest.ErrorLike("does not match expected_hash", f.SHA256, wrong, "tainted"),
+				ExpectError: acctest.ErrorLike("does not match expected_hash", f.SHA256, wrong, "was deleted"),
 			},
 			{
+				// Nothing is left of the image with the wrong data: the
+				// next apply creates the image anew.
 				Config: config("sha256:" + f.SHA256),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionCreate)},
 				},
 				Check: func(*terraform.State) error {
 					if n := len(srv.Images()); n != 1 {
