@@ -77,11 +77,15 @@ func stoppedWaiting(diags *diag.Diagnostics, err error) bool {
 	if incomplete.Interrupted() {
 		why = "Terraform was interrupted"
 	}
-	diags.AddWarning(fmt.Sprintf("Stopped waiting for %s %s", incomplete.What, incomplete.ID),
+	what := incomplete.What
+	if what == "task" {
+		what = "import task"
+	}
+	diags.AddWarning(fmt.Sprintf("Stopped waiting for %s %s", what, incomplete.ID),
 		fmt.Sprintf("%s: %s.\n\nThe server goes on with the work, and the state records it. The next apply shows this image "+
 			"as an in-place update and waits for this same %s %s, then finishes the create (metadata, hash check): it does "+
 			"not start the work again. Until then the image is not ready, and anything that used it in this run may have "+
-			"failed or got an image that is not active.", why, incomplete, incomplete.What, incomplete.ID))
+			"failed or got an image that is not active.", why, incomplete, what, incomplete.ID))
 	return true
 }
 

@@ -127,7 +127,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"digest. With `file` and `source_url` the provider checks it while streaming (and, for `file`, when " +
 					"planning); with `import_from` and `web_download` it is compared with the server's `checksum` (md5) " +
 					"or `os_hash_value` (sha512), so `sha256` is refused there when planning. A mismatch fails the " +
-					"apply with both hashes and leaves the image tainted.",
+					"apply with both hashes, and the image with the wrong data is deleted.",
 				Validators: []validator.String{validate.ExpectedHash()},
 			},
 			"deactivated": schema.BoolAttribute{
@@ -245,7 +245,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Create: true, Update: true, Delete: true,
 				CreateDescription: fmt.Sprintf("How long the create may take in all: the upload or import, the wait for "+
 					"`active` and any deactivation. A duration such as `45m` or `2h` (units `s`, `m`, `h`). Default: `%dm`. "+
-					"An image that exists when it runs out is saved in the state as tainted.", int(defaultCreateTimeout.Minutes())),
+					"When it runs out while the server imports or downloads the data, the work is saved and the apply warns: the "+
+					"next apply waits for the same work (an in-place update), within this timeout again.", int(defaultCreateTimeout.Minutes())),
 				UpdateDescription: fmt.Sprintf("How long an in-place update may take (a metadata patch, then a deactivation "+
 					"or reactivation). A duration such as `10m`. Default: `%dm`.", int(defaultUpdateTimeout.Minutes())),
 				DeleteDescription: fmt.Sprintf("How long to wait until the deleted image is gone. A duration such as `10m`. "+
