@@ -1,6 +1,7 @@
 # The demo that `make demo` applies against the bundled mock server: an image
-# uploaded from a file, an image imported from the object store, shared with
-# the consumer account and accepted there, then exported back.
+# uploaded from a file (glance flavour only), an image imported from the
+# object store, shared with the consumer account and accepted there, then
+# exported back.
 #
 # The default provider is the producer; it reads OS_AUTH_URL, OS_USERNAME and
 # OS_API_KEY. The consumer is the mock's second built-in account.
@@ -18,6 +19,12 @@ variable "auth_url" {
   default     = "http://127.0.0.1:8788/identity/v2.0/"
 }
 
+variable "upload_file" {
+  type        = bool
+  description = "Upload demo-disk.img directly (the glance flavour). Rackspace makes images with import tasks only: make demo sets it to false on the rackspace flavour."
+  default     = true
+}
+
 provider "cloudimages" {}
 
 provider "cloudimages" {
@@ -30,6 +37,7 @@ provider "cloudimages" {
 # An image with real data: the file is streamed to the service, which
 # computes the same checksums the provider computed on the way.
 resource "cloudimages_image" "demo" {
+  count            = var.upload_file ? 1 : 0
   name             = "demo-image"
   file             = "${path.module}/demo-disk.img"
   disk_format      = "raw"
@@ -77,19 +85,23 @@ data "cloudimages_images" "consumer_view" {
 }
 
 output "image_id" {
-  value = cloudimages_image.demo.id
+  value = one(cloudimages_image.demo[*].id)
 }
 
 output "status" {
-  value = cloudimages_image.demo.status
+  value = one(cloudimages_image.demo[*].status)
 }
 
 output "size_bytes" {
-  value = cloudimages_image.demo.size
+  value = one(cloudimages_image.demo[*].size)
 }
 
 output "md5" {
-  value = cloudimages_image.demo.checksum
+  value = one(cloudimages_image.demo[*].checksum)
+}
+
+output "imported_status" {
+  value = cloudimages_image.imported.status
 }
 
 output "imported_image_id" {
