@@ -31,15 +31,15 @@ type controlRoute struct {
 func (s *Server) controlTable() []controlRoute {
 	return []controlRoute{
 		{"GET", "/_mock/", "this index", s.controlIndex},
-		{"GET", "/_mock/faults", "the armed faults and task faults, each with the answers it has left (-1: until cleared)", s.listFaults},
-		{"POST", "/_mock/faults", `arm a fault: {"method", "path" (a Go regexp), "status", "times", "retry_after", "latency_ms", "drop", "lose_answer", "truncate_body", "kill_upload_after"}`, s.postFault},
+		{"GET", "/_mock/faults", "the armed faults and task faults, each with the answers it has left (-1: until cleared), and \"fired\": faults that reached a request by kind (\"503\", \"drop\", \"lose_answer\", \"truncate_body\", \"kill_upload_after\", \"latency\" …)", s.listFaults},
+		{"POST", "/_mock/faults", `arm a fault: {"method", "path" (a Go regexp), "status", "times", "retry_after", "latency_ms", "drop", "lose_answer", "truncate_body", "kill_upload_after", "share" (0–1: the probability that a matching request gets it), "seed" (of that draw)}`, s.postFault},
 		{"DELETE", "/_mock/faults", "disarm every fault, task faults included", s.deleteFaults},
 		{"POST", "/_mock/task-faults", `make the next tasks fail: {"type" ("import", "export" or "" for any), "message", "times"}`, s.postTaskFault},
 		{"POST", "/_mock/images/{image_id}/kill", `force an image to killed: {"reason"}`, s.postKillImage},
 		{"POST", "/_mock/tokens/expire", "invalidate every token issued so far (the next call gets 401)", s.postExpireTokens},
 		{"PUT", "/_mock/tokens/ttl", `lifetime of the tokens issued from now on: {"ttl": "30s"}`, s.putTokenTTL},
 		{"GET", "/_mock/counters", `requests per route: {"GET /image/v2/images/{image_id}": 3, …}`, s.getCounters},
-		{"DELETE", "/_mock/counters", "set every counter back to zero", s.deleteCounters},
+		{"DELETE", "/_mock/counters", "set every counter back to zero, the faults fired included", s.deleteCounters},
 	}
 }
 

@@ -20,6 +20,10 @@ type faultJSON struct {
 	LoseAnswer      bool   `json:"lose_answer"`
 	TruncateBody    bool   `json:"truncate_body"`
 	KillUploadAfter int64  `json:"kill_upload_after"`
+	// Share and Seed make the fault random (Fault.Share); omitted when 0, as deterministic
+	// faults were always shown.
+	Share float64 `json:"share,omitempty"`
+	Seed  uint64  `json:"seed,omitempty"`
 }
 
 // armedFaultJSON is how GET /_mock/faults shows a fault: as posted, plus what is left.
@@ -38,6 +42,7 @@ func (in faultJSON) fault() (Fault, *apiError) {
 		Method: strings.ToUpper(strings.TrimSpace(in.Method)), Status: in.Status, Times: in.Times,
 		RetryAfter: in.RetryAfter, Latency: time.Duration(in.LatencyMS) * time.Millisecond, Drop: in.Drop,
 		LoseAnswer: in.LoseAnswer, TruncateBody: in.TruncateBody, KillUploadAfter: in.KillUploadAfter,
+		Share: in.Share, Seed: in.Seed,
 	}
 	if in.Path != "" {
 		re, err := regexp.Compile(in.Path)
@@ -60,6 +65,10 @@ func (in faultJSON) fault() (Fault, *apiError) {
 		return bad("lose_answer, truncate_body and kill_upload_after process the request, so they exclude drop and status")
 	case in.LoseAnswer && in.TruncateBody:
 		return bad("lose_answer and truncate_body are exclusive")
+	case !(in.Share >= 0 && in.Share <= 1): // NaN cannot come from JSON, but say it as a range
+		return bad("share must be a probability from 0 to 1 (0: every matching request); got %v", in.Share)
+	case in.Seed != 0 && in.Share == 0:
+		return bad("seed needs a share: a fault without one is not random")
 	}
 	return f, nil
 }
@@ -69,6 +78,7 @@ func faultView(a armedFault) armedFaultJSON {
 		Method: a.Method, Status: a.Status, Times: a.Times, RetryAfter: a.RetryAfter,
 		LatencyMS: a.Latency.Milliseconds(), Drop: a.Drop,
 		LoseAnswer: a.LoseAnswer, TruncateBody: a.TruncateBody, KillUploadAfter: a.KillUploadAfter,
+		Share: a.Share, Seed: a.Seed,
 	}, Left: max(a.left, -1)}
 	if a.Path != nil {
 		out.Path = a.Path.String()
@@ -98,7 +108,7 @@ func (s *Server) listFaults(w http.ResponseWriter, _ *http.Request, _ *call) {
 	for _, f := range tasks {
 		taskViews = append(taskViews, armedTaskFaultJSON{taskFaultJSON(f.TaskFault), max(f.left, -1)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"faults": views, "task_faults": taskViews})
+	writeJSON(w, http.StatusOK, map[string]any{"faults": views, "task_faults": taskViews, "fired": s.FaultsFired()})
 }
 
 func (s *Server) postFault(w http.ResponseWriter, r *http.Request, _ *call) {

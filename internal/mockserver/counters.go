@@ -40,9 +40,13 @@ func (s *Server) RequestCounts() map[string]int {
 	return out
 }
 
-// ResetCounters sets every counter back to zero, e.g. between the steps of a test.
+// ResetCounters sets every counter back to zero, e.g. between the steps of a test: the
+// request counters and the faults fired (FaultsFired).
 func (s *Server) ResetCounters() {
 	s.counts.mu.Lock()
 	s.counts.n = nil
 	s.counts.mu.Unlock()
+	s.faults.mu.Lock()
+	s.faults.fired = nil
+	s.faults.mu.Unlock()
 }

@@ -1,8 +1,10 @@
 package mockserver
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -37,6 +39,31 @@ type Fault struct {
 	// matches only requests with a body; a body no longer than that arrives whole and is
 	// answered normally.
 	KillUploadAfter int64
+
+	// Share, when above 0, makes the fault random: each matching request gets it with that
+	// probability (at most 1), drawn from a generator seeded by Seed, so a run that sends
+	// the same requests in the same order meets the same faults. A request the draw spares
+	// goes on to the next armed fault. Times counts the requests that got the fault.
+	Share float64
+	Seed  uint64
+}
+
+// kind names what f does, for the fired counters: the status code ("503"), "drop",
+// "lose_answer", "truncate_body", "kill_upload_after" or, with nothing else, "latency".
+func (f Fault) kind() string {
+	switch {
+	case f.Status != 0:
+		return strconv.Itoa(f.Status)
+	case f.Drop:
+		return "drop"
+	case f.LoseAnswer:
+		return "lose_answer"
+	case f.TruncateBody:
+		return "truncate_body"
+	case f.KillUploadAfter > 0:
+		return "kill_upload_after"
+	}
+	return "latency"
 }
 
 // spoilsAnswer tells whether f lets the request through and then spoils its answer.
@@ -44,16 +71,20 @@ func (f Fault) spoilsAnswer() bool {
 	return f.Status == 0 && !f.Drop && (f.LoseAnswer || f.TruncateBody || f.KillUploadAfter > 0)
 }
 
-// faultTable holds the armed request and task faults; ClearFaults empties both.
+// faultTable holds the armed request and task faults; ClearFaults empties both. fired
+// counts the faults that reached a request, by kind; it outlives ClearFaults (a soak
+// disarms between applies and adds up at the end) and ResetCounters empties it.
 type faultTable struct {
 	mu     sync.Mutex
 	faults []*armedFault
 	tasks  []*armedTaskFault
+	fired  map[string]int
 }
 
 type armedFault struct {
 	Fault
-	left int // < 0: unlimited
+	left int        // < 0: unlimited
+	rng  *rand.Rand // with Share: the fault's own draws, so faults armed together do not shift each other's
 }
 
 // answers is how many matching requests a fault with that Times answers (< 0: unlimited).
@@ -68,7 +99,11 @@ func answers(times int) int {
 // order they were injected; the first match wins.
 func (s *Server) InjectFault(f Fault) {
 	s.faults.mu.Lock()
-	s.faults.faults = append(s.faults.faults, &armedFault{Fault: f, left: answers(f.Times)})
+	a := &armedFault{Fault: f, left: answers(f.Times)}
+	if f.Share > 0 {
+		a.rng = rand.New(rand.NewPCG(f.Seed, 0x9e3779b97f4a7c15)) //nolint:gosec // reproducible on purpose
+	}
+	s.faults.faults = append(s.faults.faults, a)
 	s.faults.mu.Unlock()
 }
 
@@ -93,15 +128,48 @@ func (t *faultTable) take(r *http.Request) (Fault, bool) {
 		if f.KillUploadAfter > 0 && r.ContentLength == 0 {
 			continue // nothing to cut: keep it for the upload it is meant for
 		}
+		if f.rng != nil && f.rng.Float64() >= f.Share {
+			continue // spared by the draw
+		}
 		if f.left > 0 {
 			f.left--
 			if f.left == 0 {
 				t.faults = append(t.faults[:i:i], t.faults[i+1:]...)
 			}
 		}
+		if !f.spoilsAnswer() { // those count in spoil, by what they did
+			t.countLocked(f.kind())
+		}
 		return f.Fault, true
 	}
 	return Fault{}, false
+}
+
+func (t *faultTable) countLocked(kind string) {
+	if t.fired == nil {
+		t.fired = map[string]int{}
+	}
+	t.fired[kind]++
+}
+
+func (t *faultTable) count(kind string) {
+	t.mu.Lock()
+	t.countLocked(kind)
+	t.mu.Unlock()
+}
+
+// FaultsFired is how many times each kind of fault reached a request since the start or
+// the last ResetCounters, keyed as Fault.kind says: "503", "429", "drop", "lose_answer",
+// "truncate_body", "kill_upload_after" (only uploads it did cut), "latency". A fault
+// with Status or Drop counts as that, whatever its Latency.
+func (s *Server) FaultsFired() map[string]int {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	out := make(map[string]int, len(s.faults.fired))
+	for k, v := range s.faults.fired {
+		out[k] = v
+	}
+	return out
 }
 
 // snapshot copies the armed faults for the control path.

@@ -27,12 +27,15 @@ func (s *Server) spoil(rec *recorder, r *http.Request, f Fault, next func(http.R
 	rec.status = held.statusCode()
 	switch {
 	case body != nil && body.killed:
+		s.faults.count("kill_upload_after")
 		rec.note = fmt.Sprintf("upload killed after %d bytes", f.KillUploadAfter)
 		cut(rec)
 	case f.LoseAnswer:
+		s.faults.count("lose_answer")
 		rec.note = "answer lost"
 		cut(rec)
 	case f.TruncateBody:
+		s.faults.count("truncate_body")
 		rec.note = "answer truncated"
 		held.truncate(rec, r.Method)
 	default: // the body was no longer than KillUploadAfter: nothing to spoil
