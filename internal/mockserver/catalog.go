@@ -77,7 +77,7 @@ func (s *Server) v2Access(t *token, authenticatedBy string) map[string]any {
 // v3Token is the body of a v3 token response (REFERENCE §4.2).
 func (s *Server) v3Token(t *token) map[string]any {
 	domain := map[string]any{"id": "default", "name": "Default"}
-	return map[string]any{"token": map[string]any{
+	body := map[string]any{
 		"methods":    t.methods,
 		"audit_ids":  []string{stableID(t.id)[:22]},
 		"expires_at": v3Time(t.expires),
@@ -85,12 +85,13 @@ func (s *Server) v3Token(t *token) map[string]any {
 		"is_domain":  false,
 		"user":       map[string]any{"domain": domain, "id": t.who.UserID, "name": t.who.Username, "password_expires_at": nil},
 		"project":    map[string]any{"domain": domain, "id": t.who.TenantID, "name": t.who.TenantName},
-		"roles": []map[string]any{
-			{"id": stableID("role:member"), "name": "member"},
-			{"id": stableID("role:reader"), "name": "reader"},
-		},
-		"catalog": s.v3Catalog(t.who),
-	}}
+		"roles":      tokenRoles(false),
+		"catalog":    s.v3Catalog(t.who),
+	}
+	if a := t.appCred; a != nil {
+		body["application_credential"] = map[string]any{"id": a.id, "name": a.name, "restricted": !a.unrestricted}
+	}
+	return map[string]any{"token": body}
 }
 
 func v3Time(t time.Time) string { return t.UTC().Format(v3TimeLayout) }

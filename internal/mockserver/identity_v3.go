@@ -31,6 +31,7 @@ type v3Identity struct {
 	Token *struct {
 		ID string `json:"id"`
 	} `json:"token"`
+	ApplicationCredential *v3AppCredIdentity `json:"application_credential"`
 }
 
 type v3Scope struct {
@@ -73,20 +74,35 @@ func (s *Server) v3CreateToken(w http.ResponseWriter, r *http.Request, _ *call) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	who, fail := s.v3Authenticate(req.Auth.Identity)
-	if fail == nil {
-		fail = v3CheckScope(req.Auth.Scope, who)
+	var who principal
+	var fail *apiError
+	var appCred *appCredential
+	if id := req.Auth.Identity; len(id.Methods) == 1 && id.Methods[0] == "application_credential" && id.ApplicationCredential != nil {
+		// Scoped to the credential's project; asking for a scope is refused.
+		if appCred, fail = s.v3AuthenticateAppCred(id.ApplicationCredential); fail == nil {
+			who = appCred.owner
+			if req.Auth.Scope != nil {
+				fail = errAppCredScope
+			}
+		}
+	} else {
+		who, fail = s.v3Authenticate(req.Auth.Identity)
+		if fail == nil {
+			fail = v3CheckScope(req.Auth.Scope, who)
+		}
 	}
 	switch {
 	case fail == nil:
 	case fail.Status == http.StatusUnauthorized:
-		s.unauthorized(w)
+		w.Header().Set("WWW-Authenticate", `Keystone uri="`+s.url+`/identity"`)
+		keystoneError(w, fail.Status, fail.Message)
 		return
 	default:
 		keystoneError(w, fail.Status, fail.Message)
 		return
 	}
 	t := s.issue(who, slices.Clone(req.Auth.Identity.Methods))
+	t.appCred = appCred
 	w.Header().Set("X-Subject-Token", t.id)
 	writeJSON(w, http.StatusCreated, s.v3Token(t))
 }

@@ -17,6 +17,13 @@ func (s *Server) routes() *router {
 	rt.add(keystoneErrors, false, "/identity/v3/auth/tokens", m{
 		"POST": s.v3CreateToken, "GET": s.v3TokenInfo, "HEAD": s.v3TokenInfo, "DELETE": s.v3TokenInfo,
 	})
+	// Application credentials, made by their user through Keystone's own API.
+	rt.add(keystoneErrors, true, "/identity/v3/users/{user_id}/application_credentials", m{
+		"GET": s.listAppCredentials, "HEAD": s.listAppCredentials, "POST": s.createAppCredential,
+	})
+	rt.add(keystoneErrors, true, "/identity/v3/users/{user_id}/application_credentials/{application_credential_id}", m{
+		"GET": s.appCredential, "HEAD": s.appCredential, "DELETE": s.appCredential,
+	})
 
 	// Image version discovery, unauthenticated as in Glance.
 	rt.add(glanceErrors, false, "/image", m{"GET": s.imageVersions(300)})

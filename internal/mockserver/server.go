@@ -88,6 +88,7 @@ type Server struct {
 	containers map[string]map[string]*container // object store: by tenant, then name
 	tasks      map[string]*TaskRecord
 	tokens     map[string]*token
+	appCreds   map[string]*appCredential // Keystone v3 application credentials, by id
 
 	extraReadOnly map[string]string // Options.ExtraReadOnlyProperties; never changed after Start
 }
@@ -118,6 +119,7 @@ func Start(opts Options) (*Server, error) {
 		images:   map[string]*image{},
 		members:  map[string][]*MemberRecord{},
 		tokens:   map[string]*token{},
+		appCreds: map[string]*appCredential{},
 
 		containers: map[string]map[string]*container{},
 		tasks:      map[string]*TaskRecord{},

@@ -11,7 +11,8 @@ import (
 type token struct {
 	id      string
 	who     principal
-	methods []string // v3 "methods" (password, token)
+	methods []string       // v3 "methods" (password, token, application_credential)
+	appCred *appCredential // the application credential that issued it, if one did
 	issued  time.Time
 	expires time.Time
 }
