@@ -17,32 +17,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
-	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 )
 
 // imageData is one image as both image data sources show it.
 type imageData struct {
-	ID              types.String `tfsdk:"id"`
-	Name            types.String `tfsdk:"name"`
-	Status          types.String `tfsdk:"status"`
-	Visibility      types.String `tfsdk:"visibility"`
-	Owner           types.String `tfsdk:"owner"`
-	DiskFormat      types.String `tfsdk:"disk_format"`
-	ContainerFormat types.String `tfsdk:"container_format"`
-	Protected       types.Bool   `tfsdk:"protected"`
-	Hidden          types.Bool   `tfsdk:"hidden"`
-	MinDisk         types.Int64  `tfsdk:"min_disk"`
-	MinRAM          types.Int64  `tfsdk:"min_ram"`
-	Size            types.Int64  `tfsdk:"size"`
-	VirtualSize     types.Int64  `tfsdk:"virtual_size"`
-	Checksum        types.String `tfsdk:"checksum"`
-	OSHashAlgo      types.String `tfsdk:"os_hash_algo"`
-	OSHashValue     types.String `tfsdk:"os_hash_value"`
-	Tags            types.Set    `tfsdk:"tags"`
-	Properties      types.Map    `tfsdk:"properties"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	UpdatedAt       types.String `tfsdk:"updated_at"`
-	FileURL         types.String `tfsdk:"file_url"`
+	imageAttributes
+	Properties types.Map `tfsdk:"properties"`
 }
 
 // serverSet are the keys the server's image schema marks read-only: what it
@@ -60,9 +40,8 @@ func serverSet(ctx context.Context, c *client.Client) map[string]bool {
 // imageDataFrom is img as the data sources show it; properties exclude the
 // keys in hide (see serverSet).
 func imageDataFrom(ctx context.Context, img *client.Image, hide map[string]bool) (imageData, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
-	diags.Append(d...)
+	var out imageData
+	diags := out.read(ctx, img)
 	props := map[string]string{}
 	for k, v := range img.Properties {
 		if !hide[k] {
@@ -71,29 +50,8 @@ func imageDataFrom(ctx context.Context, img *client.Image, hide map[string]bool)
 	}
 	properties, d := types.MapValueFrom(ctx, types.StringType, props)
 	diags.Append(d...)
-	return imageData{
-		ID:              types.StringValue(img.ID),
-		Name:            types.StringValue(img.Name),
-		Status:          types.StringValue(img.Status),
-		Visibility:      types.StringValue(img.Visibility),
-		Owner:           types.StringValue(img.Owner),
-		DiskFormat:      tfvalue.String(img.DiskFormat),
-		ContainerFormat: tfvalue.String(img.ContainerFormat),
-		Protected:       types.BoolValue(img.Protected),
-		Hidden:          types.BoolValue(img.Hidden),
-		MinDisk:         types.Int64Value(img.MinDisk),
-		MinRAM:          types.Int64Value(img.MinRAM),
-		Size:            tfvalue.Int64(img.Size),
-		VirtualSize:     tfvalue.Int64(img.VirtualSize),
-		Checksum:        tfvalue.String(img.Checksum),
-		OSHashAlgo:      tfvalue.String(img.OSHashAlgo),
-		OSHashValue:     tfvalue.String(img.OSHashValue),
-		Tags:            tags,
-		Properties:      properties,
-		CreatedAt:       tfvalue.Time(img.CreatedAt),
-		UpdatedAt:       tfvalue.Time(img.UpdatedAt),
-		FileURL:         types.StringValue(img.File),
-	}, diags
+	out.Properties = properties
+	return out, diags
 }
 
 // imageDataAttributes describes imageData, every attribute computed.

@@ -9,44 +9,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
-	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 )
 
 // resourceModel is the state of a cloudimages_image.
 type resourceModel struct {
-	ID              types.String   `tfsdk:"id"`
-	Name            types.String   `tfsdk:"name"`
-	File            types.String   `tfsdk:"file"`
-	ImportFrom      types.String   `tfsdk:"import_from"`
-	ImportFormat    types.String   `tfsdk:"import_from_format"`
-	SourceURL       types.String   `tfsdk:"source_url"`
-	SourceHeaders   types.Map      `tfsdk:"source_headers"`
-	WebDownload     types.Bool     `tfsdk:"web_download"`
-	Decompress      types.Bool     `tfsdk:"decompress"`
-	ExpectedHash    types.String   `tfsdk:"expected_hash"`
-	Deactivated     types.Bool     `tfsdk:"deactivated"`
-	DiskFormat      types.String   `tfsdk:"disk_format"`
-	ContainerFormat types.String   `tfsdk:"container_format"`
-	Visibility      types.String   `tfsdk:"visibility"`
-	Protected       types.Bool     `tfsdk:"protected"`
-	Hidden          types.Bool     `tfsdk:"hidden"`
-	MinDisk         types.Int64    `tfsdk:"min_disk"`
-	MinRAM          types.Int64    `tfsdk:"min_ram"`
-	Tags            types.Set      `tfsdk:"tags"`
-	Properties      types.Map      `tfsdk:"properties"`
-	VerifyChecksum  types.Bool     `tfsdk:"verify_checksum"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
-	Status          types.String   `tfsdk:"status"`
-	Checksum        types.String   `tfsdk:"checksum"`
-	OSHashAlgo      types.String   `tfsdk:"os_hash_algo"`
-	OSHashValue     types.String   `tfsdk:"os_hash_value"`
-	Size            types.Int64    `tfsdk:"size"`
-	VirtualSize     types.Int64    `tfsdk:"virtual_size"`
-	Owner           types.String   `tfsdk:"owner"`
-	CreatedAt       types.String   `tfsdk:"created_at"`
-	UpdatedAt       types.String   `tfsdk:"updated_at"`
-	FileURL         types.String   `tfsdk:"file_url"`
-	ImportTaskID    types.String   `tfsdk:"import_task_id"`
+	imageAttributes
+	File           types.String   `tfsdk:"file"`
+	ImportFrom     types.String   `tfsdk:"import_from"`
+	ImportFormat   types.String   `tfsdk:"import_from_format"`
+	SourceURL      types.String   `tfsdk:"source_url"`
+	SourceHeaders  types.Map      `tfsdk:"source_headers"`
+	WebDownload    types.Bool     `tfsdk:"web_download"`
+	Decompress     types.Bool     `tfsdk:"decompress"`
+	ExpectedHash   types.String   `tfsdk:"expected_hash"`
+	Deactivated    types.Bool     `tfsdk:"deactivated"`
+	Properties     types.Map      `tfsdk:"properties"`
+	VerifyChecksum types.Bool     `tfsdk:"verify_checksum"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	ImportTaskID   types.String   `tfsdk:"import_task_id"`
 }
 
 // setFromAPI copies what the server says into the model. Arguments the API
@@ -55,35 +35,12 @@ type resourceModel struct {
 // the properties the model already manages are read back, so properties the
 // server adds never show up as a diff.
 func (m *resourceModel) setFromAPI(ctx context.Context, img *client.Image) diag.Diagnostics {
-	var diags diag.Diagnostics
-	m.ID = types.StringValue(img.ID)
-	m.Name = types.StringValue(img.Name)
-	m.DiskFormat = tfvalue.String(img.DiskFormat)
-	m.ContainerFormat = tfvalue.String(img.ContainerFormat)
-	m.Visibility = types.StringValue(img.Visibility)
-	m.Protected = types.BoolValue(img.Protected)
-	m.Hidden = types.BoolValue(img.Hidden)
-	m.MinDisk = types.Int64Value(img.MinDisk)
-	m.MinRAM = types.Int64Value(img.MinRAM)
-	m.Status = types.StringValue(img.Status)
+	diags := m.read(ctx, img)
 	m.Deactivated = types.BoolValue(img.Status == client.StatusDeactivated)
-	m.Checksum = tfvalue.String(img.Checksum)
-	m.OSHashAlgo = tfvalue.String(img.OSHashAlgo)
-	m.OSHashValue = tfvalue.String(img.OSHashValue)
-	m.Size = tfvalue.Int64(img.Size)
-	m.VirtualSize = tfvalue.Int64(img.VirtualSize)
-	m.Owner = types.StringValue(img.Owner)
-	m.CreatedAt = tfvalue.Time(img.CreatedAt)
-	m.UpdatedAt = tfvalue.Time(img.UpdatedAt)
-	m.FileURL = types.StringValue(img.File)
 	if m.ImportTaskID.IsUnknown() {
 		m.ImportTaskID = types.StringNull() // not made by an import task
 	}
-
-	tags, d := types.SetValueFrom(ctx, types.StringType, nonNil(img.Tags))
-	diags.Append(d...)
-	m.Tags = tags
-
+	var d diag.Diagnostics
 	m.Properties, d = managedProperties(m.Properties, img.Properties)
 	diags.Append(d...)
 	// The defaults, also after an import.
