@@ -1,0 +1,196 @@
+package reliability
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// table is the soak's table in Markdown: a row per round, a total per flavour.
+func table(rows []roundResult) string {
+	var b strings.Builder
+	b.WriteString("| flavour | round | faults fired, by kind | applies to converge (run 1 / run 2) | failed commands | orphans | duplicates | in two states | work repeated (tasks + uploads) | left after destroy (kept by design) |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	type total struct {
+		fired                                                                        map[string]int
+		failed, orphans, dups, shared, tasks, uploads, left, kept, rounds, converged int
+	}
+	totals := map[string]*total{}
+	var order []string
+	for _, r := range rows {
+		c := r.census
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %d | %d | %d | %d | %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
+			r.convergedIn(), r.failed, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept)
+		tt := totals[r.flavour]
+		if tt == nil {
+			tt = &total{fired: map[string]int{}}
+			totals[r.flavour] = tt
+			order = append(order, r.flavour)
+		}
+		for k, v := range r.fired {
+			tt.fired[k] += v
+		}
+		tt.failed += r.failed
+		tt.orphans += len(c.orphans)
+		tt.dups += c.dupN
+		tt.shared += len(c.shared)
+		tt.tasks += c.repTasks
+		tt.uploads += c.repUploads
+		tt.left += len(r.left)
+		tt.kept += r.kept
+		tt.rounds++
+		if !slices.Contains(r.applies, 0) {
+			tt.converged++
+		}
+	}
+	for _, f := range order {
+		tt := totals[f]
+		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d of %d rounds converged | %d | **%d** | **%d** | **%d** | %d + %d | **%d** (%d) |\n", f, tt.rounds,
+			firedString(tt.fired), tt.converged, tt.rounds, tt.failed, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.left, tt.kept)
+	}
+	return b.String()
+}
+
+// details lists what each round found, and the errors terraform printed, by cause.
+func details(rows []roundResult) string {
+	var b strings.Builder
+	errs := map[string]map[string]int{}
+	for _, r := range rows {
+		c := r.census
+		for _, l := range []struct {
+			what  string
+			lines []string
+		}{{"orphan", c.orphans}, {"duplicate", c.duplicates}, {"in two states", c.shared}, {"repeated", c.repeated}, {"left after destroy", r.left}} {
+			for i, s := range l.lines {
+				if i == 8 {
+					fmt.Fprintf(&b, "- %s round %d, %s: … %d more\n", r.flavour, r.round, l.what, len(l.lines)-i)
+					break
+				}
+				fmt.Fprintf(&b, "- %s round %d, %s: %s\n", r.flavour, r.round, l.what, s)
+			}
+		}
+		if errs[r.flavour] == nil {
+			errs[r.flavour] = map[string]int{}
+		}
+		for _, e := range r.errors {
+			errs[r.flavour][e]++
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString("Nothing: no orphan, duplicate, shared object, repeated work or leftover.\n")
+	}
+	b.WriteString("\nErrors terraform printed (ids, numbers and ports replaced by …), by flavour, most frequent first:\n\n")
+	for _, f := range slices.Sorted(maps.Keys(errs)) {
+		keys := slices.Collect(maps.Keys(errs[f]))
+		slices.SortFunc(keys, func(a, b string) int {
+			if d := errs[f][b] - errs[f][a]; d != 0 {
+				return d
+			}
+			return strings.Compare(a, b)
+		})
+		if len(keys) == 0 {
+			fmt.Fprintf(&b, "- %s: none\n", f)
+		}
+		for i, k := range keys {
+			if i == 15 {
+				fmt.Fprintf(&b, "- %s: … %d more causes\n", f, len(keys)-i)
+				break
+			}
+			fmt.Fprintf(&b, "- %s, %d×: `%s`\n", f, errs[f][k], strings.ReplaceAll(k, "`", "'"))
+		}
+	}
+	return b.String()
+}
+
+func machine() string {
+	model := "unknown CPU"
+	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(raw), "\n") {
+			if name, ok := strings.CutPrefix(l, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d CPUs visible to Go, %s/%s, %s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// reliabilityDoc is RELIABILITY.md.
+func reliabilityDoc(p params, rows []roundResult, loadBefore, loadAfter string, took time.Duration) string {
+	var b strings.Builder
+	b.WriteString("# Reliability\n\n")
+	fmt.Fprintf(&b, "Full run of `make soak` on %s, %s in all.\nMachine: %s (shared with other work).\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second), machine())
+	fmt.Fprintf(&b, "Load average (1, 5, 15 min) when the run started: %s; when it ended: %s.\n\n", loadBefore, loadAfter)
+	b.WriteString("## What a round does\n\n")
+	fmt.Fprintf(&b, "Parameters: SOAK_ROUNDS=%d rounds per flavour, SOAK_SEED=%d, SOAK_SHARE=%.3g, SOAK_SIZE=%d, SOAK_APPLIES=%d, %s per terraform command.\n\n",
+		p.rounds, p.seed, p.share, p.size, p.applies, p.timeout)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.flavour] {
+			seen[r.flavour] = true
+			fmt.Fprintf(&b, "- **%s**: %s.\n", r.flavour, r.what)
+		}
+	}
+	b.WriteString(`
+Each flavour has one mock (in-process, internal/mockserver) for all its rounds. In a round, two
+runs of the same configuration (two working directories, the same names, one tenant) apply at
+the same time with the real terraform binary and the provider built from this tree. Random
+faults (503, 502 and 429 with Retry-After: 1, dropped connections, answers lost after the work
+was done, bodies cut in half, 700 ms of latency, uploads killed after 16 KiB) are armed on every
+route, identity and object store included, so that about SOAK_SHARE of all requests get one for
+the first apply (each kind an equal part, each with its own seed derived from SOAK_SEED, the
+flavour, the round and the apply); the share is halved for each re-apply. A run has converged
+when an apply succeeds and a plan after it, under the same faults, is empty
+(` + "`plan -detailed-exitcode`" + ` exits 0); a run that has not after SOAK_APPLIES applies is "**no**".
+Then, with the faults off, the census, and both runs destroy (once more if the first destroy fails).
+
+The seed makes each fault's draws reproducible for a given order of requests; terraform runs
+resources in parallel, so the order, and with it which request gets which fault, varies from run
+to run. The counts are comparable from run to run, not identical.
+
+## Table
+
+`)
+	b.WriteString(table(rows))
+	b.WriteString(`
+- **faults fired**: from the mock's own counters (` + "`Server.FaultsFired`" + `, "fired" in ` + "`GET /_mock/faults`" + `), over all applies and plans of the round.
+- **failed commands**: applies and plans that exited with an error (a plan with changes is not a failure).
+- **orphans**: images on the server, made during the round, whose id no state entry of either run holds.
+- **duplicates**: images beyond one per state entry of the same name (an import task's ` + "`[tf-…]`" + ` mark taken off).
+- **in two states**: image or task ids held by more than one state entry (across the two runs, or twice in one).
+- **work repeated**: import and export tasks beyond one per resource that needs one (imports by image name, exports by image id),
+  and uploads the server stored (204 to a PUT of an image's data, answered or not) beyond one per image a state holds.
+- **left after destroy**: images of the round still on the server after both destroys; in brackets, the images of
+  ` + "`cloudimages_image_import_task`" + ` resources, which destroy keeps by design. Both are then deleted so that the next
+  round starts clean.
+
+## What it found
+
+`)
+	b.WriteString(details(rows))
+	b.WriteString(`
+## What is recorded where
+
+- **The mock** (internal/mockserver) is the ground truth: ` + "`Server.Images()`" + ` and ` + "`Server.Tasks()`" + ` (every task of the
+  round, whatever became of it), its request log (Options.Logf: every request with its status and what a fault did
+  to it, e.g. "answer lost"), its request counters and its fired-fault counters.
+- **Terraform's state** of each run (` + "`terraform.tfstate`" + ` in its working directory, read as JSON): which image
+  and task ids each resource instance holds.
+- **The provider** is what must connect the two after a lost answer: the id of a create it sent, the mark
+  (` + "` [tf-<token>]`" + ` in the image name of an import task, see internal/client/tasks.go) or the export's own object
+  name, which the next apply looks up instead of starting the work again. This soak does not read the provider's
+  private state; it judges by the outcome above.
+
+## How to run it
+
+- ` + "`make soak`" + ` runs this (TestSoak in internal/reliability, CLOUDIMAGES_SOAK=full) and rewrites this file;
+  ` + "`SOAK_ROUNDS`, `SOAK_SEED`, `SOAK_SHARE`, `SOAK_SIZE` and `SOAK_APPLIES`" + ` change it.
+- ` + "`go test -count=1 -run TestSoak_short ./internal/reliability/`" + ` is one seeded round per flavour with a few resources
+  (part of the normal tests); it fails on any orphan, duplicate, object in two states, leftover, or round that does not converge.
+`)
+	return b.String()
+}
