@@ -284,3 +284,32 @@ func (c *Client) WaitForTask(ctx context.Context, id string) (*Task, error) {
 	}
 	return last, err
 }
+
+// TaskImageName is the image name a task's input gives its image ("" for an
+// export, or an import without one).
+func TaskImageName(t *Task) string {
+	props, _ := t.Input["image_properties"].(map[string]any)
+	name, _ := props["name"].(string)
+	return name
+}
+
+// RenameMarkedImage gives the image a marked import task made (named marked,
+// TokenName's result) its final name. It renames only while the image still
+// bears the mark, so that a name someone gave it since is kept; renamed is
+// false when there was nothing to do (the image is gone or named otherwise).
+func (c *Client) RenameMarkedImage(ctx context.Context, id, marked, name string) (renamed bool, err error) {
+	img, err := c.GetImage(ctx, id)
+	if IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if img.Name != marked || marked == name {
+		return false, nil
+	}
+	if _, err := c.UpdateImage(ctx, id, []PatchOp{{Op: PatchReplace, Attribute: "name", Value: name}}); err != nil {
+		return false, err
+	}
+	return true, nil
+}

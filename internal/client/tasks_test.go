@@ -2,6 +2,8 @@ package client
 
 import (
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +39,59 @@ func TestMember_UnmarshalJSON(t *testing.T) {
 	}
 	if m.ImageID != "a96b" || m.MemberID != "8989" || m.Status != MemberPending || m.UpdatedAt.Minute() != 25 {
 		t.Fatalf("member: %+v", m)
+	}
+}
+
+func TestTokenName_roundTrip(t *testing.T) {
+	t.Parallel()
+	tok := NewToken()
+	if len(tok) != 16 || NewToken() == tok {
+		t.Fatalf("tokens %q: want 16 hex digits, fresh each time", tok)
+	}
+	marked := TokenName("golden", tok)
+	if marked != "golden [tf-"+tok+"]" || StripToken(marked) != "golden" {
+		t.Fatalf("TokenName = %q, stripped %q", marked, StripToken(marked))
+	}
+	if StripToken("golden [tf-xyz]") != "golden [tf-xyz]" || TokenName("golden", "") != "golden" {
+		t.Fatal("only the provider's own mark is stripped, and no token is no mark")
+	}
+	long := strings.Repeat("n", 250)
+	if m := TokenName(long, tok); len(m) != maxImageName || !strings.HasPrefix(long, StripToken(m)) {
+		t.Fatalf("a long name is cut to fit the mark: %d characters, %q", len(m), StripToken(m))
+	}
+}
+
+func TestRenameMarkedImage(t *testing.T) {
+	t.Parallel()
+	c, f := newTestClient(t)
+	marked := TokenName("golden", "0123456789abcdef")
+	var marks, other string
+	f.locked(func() {
+		marks = f.newImageID(map[string]any{"name": marked})
+		other = f.newImageID(map[string]any{"name": "renamed by hand"})
+	})
+	ctx := testCtx(t)
+
+	renamed, err := c.RenameMarkedImage(ctx, marks, marked, "golden")
+	if err != nil || !renamed {
+		t.Fatalf("renamed = %v, %v; want the marked image renamed", renamed, err)
+	}
+	if img, _ := c.GetImage(ctx, marks); img.Name != "golden" {
+		t.Fatalf("image is named %q after the rename", img.Name)
+	}
+	// Once renamed, or renamed by someone else, or gone: nothing to do, no PATCH.
+	before := len(f.imageRequests())
+	for _, id := range []string{marks, other, "00000000-0000-4000-8000-000000000999"} {
+		if renamed, err := c.RenameMarkedImage(ctx, id, marked, "golden"); err != nil || renamed {
+			t.Fatalf("image %s: renamed = %v, %v; want nothing done", id, renamed, err)
+		}
+	}
+	for _, r := range f.imageRequests()[before:] {
+		if r.Method == http.MethodPatch {
+			t.Fatalf("a PATCH was sent to %s though the image no longer bears the mark", r.Path)
+		}
+	}
+	if img, _ := c.GetImage(ctx, other); img.Name != "renamed by hand" {
+		t.Fatalf("someone else's name was replaced: %q", img.Name)
 	}
 }
