@@ -31,32 +31,128 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	st, ok := r.startFor(plan)(ctx, req.Plan, plan, resp)
+	if !ok || st.complete {
+		return
+	}
+	// The server has the data, or is getting it: what remains can be
+	// finished by the next apply if this one stops waiting.
+	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, st.taskImageName)...)
+	r.finish(ctx, st.have, plan, st.local, &resp.State, resp.Private, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() && st.local != nil && !plan.File.IsNull() {
+		if recorded, err := digestAfterUpload(plan.File.ValueString(), plan.Decompress.ValueBool(), *st.local); err == nil {
+			resp.Diagnostics.Append(storeDigest(ctx, resp.Private, recorded)...)
+		}
+	}
+}
+
+// started is where a create path left the image: saved in the state, its
+// data with the server or on its way there.
+type started struct {
+	have          resourceModel
+	local         *client.Digest // the digest of the data the provider streamed, if it did
+	taskImageName string         // the name an import task gives the image
+	complete      bool           // nothing left to do (an image without data)
+}
+
+// startFunc is one create path: it makes the image (or the task that makes
+// it) and starts its data, saving what exists as soon as it exists. ok is
+// false when it failed; the diagnostics say why and what was kept.
+type startFunc func(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (st started, ok bool)
+
+// startFor picks the create path of the plan's source. Every path ends in
+// finish: the image active, the hashes checked, the metadata applied, the
+// deactivation.
+func (r *imageResource) startFor(plan resourceModel) startFunc {
+	switch {
+	case !plan.ImportFrom.IsNull():
+		return r.startImport // an import task makes the image from the object store
+	case plan.WebDownload.ValueBool():
+		return r.startWebDownload // the server fetches source_url
+	case plan.streamsData():
+		return r.startUpload // the provider streams file or source_url
+	}
+	return r.createEmpty // no data: the image stays queued
+}
+
+func (r *imageResource) createEmpty(ctx context.Context, _ tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
+	have, ok := r.createImage(ctx, plan, resp)
+	return started{have: have, complete: true}, ok
+}
+
+func (r *imageResource) startWebDownload(ctx context.Context, _ tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
+	have, ok := r.createImage(ctx, plan, resp)
+	if !ok {
+		return started{}, false
+	}
+	id := have.ID.ValueString()
+	if err := r.client.WebDownload(ctx, id, plan.SourceURL.ValueString()); err != nil {
+		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("web_download"),
+			fmt.Sprintf("start the web-download of %s into image %s", redacted(plan.SourceURL), id), err, taintedHint(id))
+		r.refresh(ctx, &have, &resp.State)
+		return started{}, false
+	}
+	return started{have: have}, true
+}
+
+// startUpload opens the source before anything is made, so that a source
+// that cannot be read leaves nothing behind; then creates the image and
+// streams the data into it, hashing it on the way.
+func (r *imageResource) startUpload(ctx context.Context, _ tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
+	attribute, from := plan.sourceArgument()
+	src, diags := plan.uploadSource(ctx, r.client)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return started{}, false
+	}
+	src, release, err := src.Preopen(ctx)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(attribute), "Cannot read the image data",
+			fmt.Sprintf("Reading %s failed: %s\n\nNo image was created.", from, err))
+		return started{}, false
+	}
+	defer release()
+	have, ok := r.createImage(ctx, plan, resp)
+	if !ok {
+		return started{}, false
+	}
+	id := have.ID.ValueString()
+	digest, err := r.client.UploadImage(ctx, id, src)
+	if err != nil {
+		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root(attribute), fmt.Sprintf("upload %s to image %s", from, id), err, taintedHint(id))
+		r.refresh(ctx, &have, &resp.State)
+		return started{}, false
+	}
+	return started{have: have, local: &digest}, true
+}
+
+// startImport posts an import task marked with a token of this create (in
+// the name it gives the image) and saves the task at once. finish then
+// waits for it and applies the plan's metadata, the name without the mark
+// included, in one patch.
+func (r *imageResource) startImport(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
+	name, token := plan.Name.ValueString(), client.NewToken()
+	t, err := r.client.CreateImportTask(ctx, client.ImportTaskInput{
+		ImageName: name, ImportFrom: plan.ImportFrom.ValueString(), ImportFromFormat: plan.ImportFormat.ValueString(), Token: token,
+	})
+	if err != nil {
+		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("import_from"), fmt.Sprintf("start the import of image %q", name), err, "")
+		return started{}, false
+	}
+	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": plan.ImportFrom.ValueString()})
+	have, diags := pendingImport(ctx, planned, t.ID)
+	resp.Diagnostics.Append(diags...)
+	return started{have: have, taskImageName: client.TokenName(name, token)}, !resp.Diagnostics.HasError()
+}
+
+// createImage makes the image the plan describes, without data, and saves
+// it at once: from here on a failure leaves a tainted resource that the
+// next apply replaces, never an orphan.
+func (r *imageResource) createImage(ctx context.Context, plan resourceModel, resp *resource.CreateResponse) (resourceModel, bool) {
 	in, diags := createInput(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !plan.ImportFrom.IsNull() {
-		r.createByImport(ctx, req.Plan, plan, resp)
-		return
-	}
-	// A source that cannot be read fails before anything is made.
-	var src client.UploadSource
-	if plan.streamsData() {
-		s, diags := plan.uploadSource(ctx, r.client)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		opened, release, err := s.Preopen(ctx)
-		if err != nil {
-			attribute, from := plan.sourceArgument()
-			resp.Diagnostics.AddAttributeError(path.Root(attribute), "Cannot read the image data",
-				fmt.Sprintf("Reading %s failed: %s\n\nNo image was created.", from, err))
-			return
-		}
-		defer release()
-		src = opened
+		return plan, false
 	}
 	img, err := r.client.CreateImage(ctx, in)
 	if err != nil {
@@ -66,47 +162,12 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 				"upload the data to the object store (Cloud Files) and set import_from = \"container/object\" instead of file."
 		}
 		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("create image %q", plan.Name.ValueString()), err, hint)
-		return
+		return plan, false
 	}
-	// Save the image at once: from here on a failure leaves a tainted
-	// resource that the next apply replaces, never an orphan.
-	state := plan
-	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	if resp.Diagnostics.HasError() || (plan.File.IsNull() && plan.SourceURL.IsNull()) {
-		return
-	}
-	tainted := taintedHint(img.ID)
-
-	// The data: streamed by the provider (file, source_url), hashing it on
-	// the way, or fetched by the server (web_download).
-	var local *client.Digest
-	if plan.WebDownload.ValueBool() {
-		if err := r.client.WebDownload(ctx, img.ID, plan.SourceURL.ValueString()); err != nil {
-			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("web_download"),
-				fmt.Sprintf("start the web-download of %s into image %s", redacted(plan.SourceURL), img.ID), err, tainted)
-			r.refresh(ctx, &state, &resp.State)
-			return
-		}
-	} else {
-		digest, err := r.client.UploadImage(ctx, img.ID, src)
-		if err != nil {
-			attribute, from := plan.sourceArgument()
-			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root(attribute), fmt.Sprintf("upload %s to image %s", from, img.ID), err, tainted)
-			r.refresh(ctx, &state, &resp.State)
-			return
-		}
-		local = &digest
-	}
-	// The data is the server's now: what remains can be finished by the
-	// next apply if this one stops waiting.
-	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, "")...)
-	r.finish(ctx, state, plan, local, &resp.State, resp.Private, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() && local != nil && !plan.File.IsNull() {
-		if recorded, err := digestAfterUpload(plan.File.ValueString(), plan.Decompress.ValueBool(), *local); err == nil {
-			resp.Diagnostics.Append(storeDigest(ctx, resp.Private, recorded)...)
-		}
-	}
+	have := plan
+	resp.Diagnostics.Append(have.setFromAPI(ctx, img)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &have)...)
+	return have, !resp.Diagnostics.HasError()
 }
 
 // sourceArgument names the argument the provider streams the data from, and
@@ -150,29 +211,6 @@ func (r *imageResource) applyDeactivated(ctx context.Context, state *resourceMod
 	}
 	diags.Append(state.setFromAPI(ctx, img)...)
 	diags.Append(target.Set(ctx, state)...)
-}
-
-// createByImport makes the image with an import task marked with a token of
-// this create (in the name it gives the image), saves the task at once, then
-// finishes like any create: the image active, the plan's metadata (the name
-// without the mark) applied in one patch.
-func (r *imageResource) createByImport(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) {
-	name, token := plan.Name.ValueString(), client.NewToken()
-	t, err := r.client.CreateImportTask(ctx, client.ImportTaskInput{
-		ImageName: name, ImportFrom: plan.ImportFrom.ValueString(), ImportFromFormat: plan.ImportFormat.ValueString(), Token: token,
-	})
-	if err != nil {
-		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("import_from"), fmt.Sprintf("start the import of image %q", name), err, "")
-		return
-	}
-	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": plan.ImportFrom.ValueString()})
-	have, diags := pendingImport(ctx, planned, t.ID)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, client.TokenName(name, token))...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.finish(ctx, have, plan, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func taintedHint(id string) string {
