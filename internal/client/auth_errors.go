@@ -34,7 +34,10 @@ func authError(cfg Config, id IdentityURL, method authMethod, err error) error {
 		}
 		summary := "Authentication failed"
 		what := "the " + method.String() + " credentials"
-		if method == authToken {
+		switch method {
+		case authAppCredential:
+			what = "the application credential"
+		case authToken:
 			summary, what = "Token rejected", "the token (a given token is used as it is and cannot be renewed)"
 		}
 		return &ConfigError{
