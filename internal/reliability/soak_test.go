@@ -126,6 +126,7 @@ type roundResult struct {
 	flavour   string
 	round     int
 	fired     map[string]int
+	requests  int   // requests the mock counted in the applies and plans, faulted ones included
 	applies   []int // per run: applies until converged; 0 = did not converge
 	failed    int   // applies and plans that failed
 	census    census
@@ -216,6 +217,9 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 	}
 	srv.ClearFaults()
 	res.fired = srv.FaultsFired()
+	for _, n := range srv.RequestCounts() {
+		res.requests += n
+	}
 
 	var states []stateEntry
 	for i, d := range dirs {
@@ -284,8 +288,8 @@ func (r roundResult) convergedIn() string {
 
 func (r roundResult) line() string {
 	c := r.census
-	return fmt.Sprintf("faults %s; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads; left %d (kept by design %d); %d failed commands; %s",
-		firedString(r.fired), r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept, r.failed, r.took.Round(time.Second))
+	return fmt.Sprintf("faults %s in %d requests; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads; left %d (kept by design %d); %d failed commands; %s",
+		firedString(r.fired), r.requests, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept, r.failed, r.took.Round(time.Second))
 }
 
 var kindOrder = []string{"503", "502", "429", "drop", "lose_answer", "truncate_body", "latency", "kill_upload_after"}

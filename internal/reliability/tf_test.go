@@ -129,7 +129,7 @@ func cleanEnv() []string {
 
 var (
 	errorLine = regexp.MustCompile(`(?m)^[│╷\s]*Error: (.*)$`)
-	idLike    = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\[tf-[0-9a-f]+\]|\b\d+(\.\d+)?(ms|s|m)?\b|127\.0\.0\.1:\d+`)
+	idLike    = regexp.MustCompile(`127\.0\.0\.1:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\[tf-[0-9a-f]+\]|\b\d+(\.\d+)?(ms|s|m)?\b`)
 )
 
 // errorSummaries are terraform's error diagnostics of a run, each its summary and the
