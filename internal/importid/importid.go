@@ -10,9 +10,7 @@ import (
 )
 
 // Parse splits id at "/" into the named parts, all of them required, and
-// checks that the parts named in uuids are UUIDs.
-//
-//	imageID, memberID, err := Parse(id, []string{"image_id", "member_id"}, "image_id")
+// checks that the parts named in uuids are UUIDs (ExampleParse shows a use).
 func Parse(id string, names []string, uuids ...string) ([]string, error) {
 	parts := strings.Split(id, "/")
 	format := strings.Join(names, "/")

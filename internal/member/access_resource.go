@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"runtime"
 	"slices"
-	"sync"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -20,14 +17,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
-	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -71,9 +66,7 @@ func (m *accessModel) setFromAPI(imageID string, members []client.Member, diags 
 	byID := make(map[string]attr.Value, len(members))
 	for _, mem := range members {
 		ids = append(ids, types.StringValue(mem.MemberID))
-		obj, d := types.ObjectValue(accessMemberType.AttrTypes, map[string]attr.Value{
-			"status": types.StringValue(mem.Status), "created_at": tfvalue.Time(mem.CreatedAt), "updated_at": tfvalue.Time(mem.UpdatedAt),
-		})
+		obj, d := types.ObjectValueFrom(context.Background(), accessMemberType.AttrTypes, shareFrom(&mem))
 		diags.Append(d...)
 		byID[mem.MemberID] = obj
 	}
@@ -375,122 +368,4 @@ func without(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-// applyPlan is the Create or Update of a resource that applies its plan in
-// one call: it reads the plan, lets apply make it so (filling in what the
-// server then has, or adding errors), and saves it to the state when apply
-// succeeded. It returns the plan as apply left it (nil when the plan could
-// not be read) and whether apply succeeded.
-func applyPlan[M any](ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
-	apply func(context.Context, *M, *diag.Diagnostics),
-) (*M, bool) {
-	var m M
-	diags.Append(plan.Get(ctx, &m)...)
-	if diags.HasError() {
-		return nil, false
-	}
-	apply(ctx, &m, diags)
-	if diags.HasError() {
-		return &m, false
-	}
-	diags.Append(state.Set(ctx, &m)...)
-	return &m, true
-}
-
-// forEachMember calls fn for every id, memberCalls at a time, starts no
-// new call after a failure, and returns the failures by id.
-func forEachMember(ctx context.Context, ids []string, fn func(context.Context, string) error) map[string]error {
-	var (
-		mu     sync.Mutex
-		failed = map[string]error{}
-		wg     sync.WaitGroup
-		slots  = make(chan struct{}, memberCalls)
-	)
-	for _, id := range ids {
-		slots <- struct{}{}
-		mu.Lock()
-		stop := len(failed) > 0
-		mu.Unlock()
-		if stop {
-			<-slots
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			if err := fn(ctx, id); err != nil {
-				mu.Lock()
-				failed[id] = err
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return failed
-}
-
-// The two producer resources must not manage one image: cloudimages_image_access
-// removes the members it does not list, cloudimages_image_member adds one.
-// Terraform shows a resource nothing of the others, so each records, while
-// it plans, the image it plans for, in a registry per provider configuration
-// (keyed by the client that configuration built: one per configure, shared by
-// its resources). Terraform plans resources concurrently; the record and the
-// check are one step under a lock, so whichever plans second sees the first
-// and warns.
-
-// managedBy is which kinds of resource plan for an image.
-type managedBy uint8
-
-const (
-	managedByMember managedBy = 1 << iota
-	managedByAccess
-)
-
-type planRegistry struct {
-	mu     sync.Mutex
-	images map[weak.Pointer[client.Client]]map[string]managedBy
-}
-
-var plans = &planRegistry{images: map[weak.Pointer[client.Client]]map[string]managedBy{}}
-
-// record notes that kind plans for imageID in the configuration of c, and
-// reports whether both kinds now do.
-func (p *planRegistry) record(c *client.Client, imageID string, kind managedBy) bool {
-	key := weak.Make(c)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	byImage, ok := p.images[key]
-	if !ok {
-		byImage = map[string]managedBy{}
-		p.images[key] = byImage
-		// A provider served in-process (the tests) is configured again and
-		// again: forget each configuration with its client.
-		runtime.AddCleanup(c, p.forget, key)
-	}
-	byImage[imageID] |= kind
-	return byImage[imageID] == managedByMember|managedByAccess
-}
-
-func (p *planRegistry) forget(key weak.Pointer[client.Client]) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.images, key)
-}
-
-// warnIfManagedTwice records the image a plan is for, when known, and warns
-// on image_id when the other kind of resource plans for it too.
-func warnIfManagedTwice(ctx context.Context, c *client.Client, plan tfsdk.Plan, kind managedBy, diags *diag.Diagnostics) {
-	if c == nil || plan.Raw.IsNull() { // not configured yet, or a destroy
-		return
-	}
-	var imageID types.String
-	diags.Append(plan.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
-	if imageID.IsNull() || imageID.IsUnknown() || !plans.record(c, imageID.ValueString(), kind) {
-		return
-	}
-	id := imageID.ValueString()
-	diags.AddAttributeWarning(path.Root("image_id"), "Image "+id+" is managed by both "+accessType+" and cloudimages_image_member",
-		fmt.Sprintf("%s manages the complete member list of image %s and removes members it does not list; "+
-			"cloudimages_image_member also manages a member of it: use one or the other (add the member to member_ids "+
-			"and remove the cloudimages_image_member).", accessType, id))
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
-	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -42,44 +41,15 @@ type memberResource struct {
 }
 
 type memberModel struct {
-	ID        types.String `tfsdk:"id"`
-	ImageID   types.String `tfsdk:"image_id"`
-	MemberID  types.String `tfsdk:"member_id"`
-	Status    types.String `tfsdk:"status"`
-	CreatedAt types.String `tfsdk:"created_at"`
-	UpdatedAt types.String `tfsdk:"updated_at"`
+	ID      types.String `tfsdk:"id"`
+	ImageID types.String `tfsdk:"image_id"`
+	memberFields
 }
 
 func (m *memberModel) setFromAPI(mem *client.Member) {
 	m.ID = types.StringValue(mem.ImageID + "/" + mem.MemberID)
 	m.ImageID = types.StringValue(mem.ImageID)
-	m.MemberID = types.StringValue(mem.MemberID)
-	m.Status = types.StringValue(mem.Status)
-	m.CreatedAt = tfvalue.Time(mem.CreatedAt)
-	m.UpdatedAt = tfvalue.Time(mem.UpdatedAt)
-}
-
-// readMember is the Read of both resources whose state is a memberModel;
-// what names the resource in messages. A share that is gone (404: the
-// producer removed it, or the image) leaves the state.
-func readMember(ctx context.Context, c *client.Client, req resource.ReadRequest, resp *resource.ReadResponse, what string) {
-	var state memberModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	mem, err := c.GetMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Debug(ctx, "share is gone, removing the "+what+" from the state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, "read "+what+" "+state.ID.ValueString(), err, "")
-		return
-	}
-	state.setFromAPI(mem)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	m.memberFields = memberFrom(mem)
 }
 
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -150,40 +120,6 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	plan.setFromAPI(mem)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// shareHint explains a refused change to an image's members: the image is
-// not shared, or these are not the owner's credentials. resourceType names
-// the resource to configure with the producer's credentials.
-func shareHint(ctx context.Context, c *client.Client, resourceType, imageID string, err error) string {
-	switch client.StatusCode(err) {
-	case http.StatusForbidden:
-		img, getErr := c.GetImage(ctx, imageID)
-		if getErr != nil {
-			return ""
-		}
-		if hint := ownerHint(c, resourceType, img); hint != "" {
-			return hint
-		}
-		if img.Visibility != "shared" {
-			return fmt.Sprintf("Image %s has visibility %q: only images with visibility = \"shared\" can have members. "+
-				"Set visibility = \"shared\" on the image, apply, then share it.", imageID, img.Visibility)
-		}
-	case http.StatusNotFound:
-		return "The image does not exist or is not visible to this tenant; members are added with the owner's credentials."
-	}
-	return ""
-}
-
-// ownerHint is "" when the provider is authenticated as the image's owner
-// (or does not know its tenant), and otherwise says whose credentials to use.
-func ownerHint(c *client.Client, resourceType string, img *client.Image) string {
-	if c.TenantID() == "" || img.Owner == c.TenantID() {
-		return ""
-	}
-	return fmt.Sprintf("Only the image's owner (tenant %s) can share it, and this provider is authenticated as tenant %s. "+
-		"Configure %s with the producer's credentials (a provider alias); the consumer "+
-		"accepts the share with cloudimages_image_member_status.", img.Owner, c.TenantID(), resourceType)
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

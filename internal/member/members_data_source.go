@@ -12,7 +12,6 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
-	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -28,15 +27,8 @@ type membersDataSource struct {
 }
 
 type membersModel struct {
-	ImageID types.String  `tfsdk:"image_id"`
-	Members []memberEntry `tfsdk:"members"`
-}
-
-type memberEntry struct {
-	MemberID  types.String `tfsdk:"member_id"`
-	Status    types.String `tfsdk:"status"`
-	CreatedAt types.String `tfsdk:"created_at"`
-	UpdatedAt types.String `tfsdk:"updated_at"`
+	ImageID types.String   `tfsdk:"image_id"`
+	Members []memberFields `tfsdk:"members"`
 }
 
 func (d *membersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -84,12 +76,9 @@ func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"Members can be listed by the image's owner, and by a member for its own entry; images that are not shared have none.")
 		return
 	}
-	cfg.Members = make([]memberEntry, 0, len(members))
-	for _, m := range members {
-		cfg.Members = append(cfg.Members, memberEntry{
-			MemberID: types.StringValue(m.MemberID), Status: types.StringValue(m.Status),
-			CreatedAt: tfvalue.Time(m.CreatedAt), UpdatedAt: tfvalue.Time(m.UpdatedAt),
-		})
+	cfg.Members = make([]memberFields, 0, len(members))
+	for i := range members {
+		cfg.Members = append(cfg.Members, memberFrom(&members[i]))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
