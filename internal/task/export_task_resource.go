@@ -2,6 +2,8 @@ package task
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -11,9 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
@@ -22,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*exportTaskResource)(nil)
 	_ resource.ResourceWithImportState = (*exportTaskResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*exportTaskResource)(nil)
 )
 
 // NewExportTaskResource is the constructor of cloudimages_image_export_task.
@@ -92,21 +97,39 @@ func (r *exportTaskResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, timeout := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
-	imageID, container := plan.ImageID.ValueString(), plan.Container.ValueString()
-	run(ctx, r.client, "export", func(ctx context.Context) (*client.Task, error) {
-		return r.client.CreateExportTask(ctx, imageID, container)
-	}, func(t *client.Task) diag.Diagnostics {
-		plan.setFromAPI(t)
-		return resp.State.Set(ctx, &plan)
-	}, &resp.Diagnostics)
+	// An export takes no mark: its object's name is its own, and the client
+	// finds the task a lost create answer made by its input.
+	t, err := r.client.CreateExportTask(ctx, plan.ImageID.ValueString(), plan.Container.ValueString())
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "create the export task", err, "")
+		return
+	}
+	save := saveExport(ctx, plan, &resp.State)
+	if resp.Diagnostics.Append(save(t)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.waiter("create", timeout, plan).await(ctx, t.ID, save, &resp.Diagnostics)
+}
+
+// saveExport writes each task read into the state, with the plan's arguments.
+func saveExport(ctx context.Context, plan exportTaskModel, out *tfsdk.State) func(*client.Task) diag.Diagnostics {
+	return func(t *client.Task) diag.Diagnostics {
+		next := plan
+		next.setFromAPI(t)
+		return out.Set(ctx, &next)
+	}
+}
+
+func (r *exportTaskResource) waiter(op string, timeout time.Duration, plan exportTaskModel) waiter {
+	return waiter{client: r.client, what: "export", op: op, timeout: timeout,
+		pending: fmt.Sprintf("Until it succeeds, %s/%s.vhd may be missing or incomplete, and this resource's export_location is empty.",
+			plan.Container.ValueString(), plan.ImageID.ValueString())}
 }
 
 func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -123,14 +146,58 @@ func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only takes a new timeouts block: every argument runs a new task.
-func (r *exportTaskResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.State.Raw = req.Plan.Raw
+// ModifyPlan plans the update that waits for a task still running.
+func (r *exportTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state exportTaskModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	planTask(ctx, state.common, []string{"export_location"}, resp)
+}
+
+// Update waits for a task that an earlier apply stopped waiting for;
+// otherwise it only takes a new timeouts block (every argument runs a new
+// task).
+func (r *exportTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state exportTaskModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !running(state.Status) {
+		resp.State.Raw = req.Plan.Raw
+		return
+	}
+	ctx, cancel, timeout := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	have := state
+	have.Timeouts = plan.Timeouts
+	if resp.Diagnostics.Append(resp.State.Set(ctx, &have)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.waiter("update", timeout, plan).await(ctx, state.ID.ValueString(), saveExport(ctx, have, &resp.State), &resp.Diagnostics)
 }
 
 // Delete forgets the task: tasks cannot be deleted, and the exported object
-// is not this resource's to delete.
-func (r *exportTaskResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// is not this resource's to delete. A task still running goes on, and the
+// warning says what it will write.
+func (r *exportTaskResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state exportTaskModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() || !running(state.Status) {
+		return
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("Export task %s is still running", state.ID.ValueString()),
+		fmt.Sprintf("The task was last seen %s. It is removed from the state, but it goes on on the server and writes "+
+			"%s/%s.vhd, which no configuration manages: delete the object yourself if it is not wanted. An export of "+
+			"the same image into the same container fails while the object is there.",
+			state.Status.ValueString(), state.Container.ValueString(), state.ImageID.ValueString()))
 }
 
 func (r *exportTaskResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -2,6 +2,8 @@ package task
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -11,9 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
@@ -22,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*importTaskResource)(nil)
 	_ resource.ResourceWithImportState = (*importTaskResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*importTaskResource)(nil)
 )
 
 // NewImportTaskResource is the constructor of cloudimages_image_import_task.
@@ -42,12 +47,12 @@ type importTaskModel struct {
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
+// setFromAPI reads the task into the model; image_name is the name without
+// the provider's mark (see import_name.go).
 func (m *importTaskModel) setFromAPI(t *client.Task) {
 	m.common.setFromAPI(t)
-	if props, ok := t.Input["image_properties"].(map[string]any); ok {
-		if name, ok := props["name"].(string); ok {
-			m.ImageName = types.StringValue(name)
-		}
+	if name := client.TaskImageName(t); name != "" {
+		m.ImageName = types.StringValue(shownName(name, m.ImageName.ValueString()))
 	}
 	m.ImportFrom = inputString(t, "import_from")
 	m.ImportFromFormat = inputString(t, "import_from_format")
@@ -62,8 +67,11 @@ func (r *importTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 	attributes := commonAttributes()
 	attributes["image_name"] = schema.StringAttribute{
 		Required: true, MarkdownDescription: "Name of the image the task creates, 1–255 characters (on Rackspace the only image property an " +
-			"import may set). Changing it runs a new task.",
-		Validators: []validator.String{stringvalidator.LengthBetween(1, 255)}, PlanModifiers: replaceString(),
+			"import may set). While the task runs the image is named `<image_name> [tf-<token>]`, the provider's mark that " +
+			"finds the task again should the answer to its create be lost; once the task succeeds the image is renamed to " +
+			"`image_name`. A rename that failed shows here as the marked name, and the next apply renames (an in-place " +
+			"update). Changing it runs a new task.",
+		Validators: []validator.String{stringvalidator.LengthBetween(1, 255)}, PlanModifiers: imageNameModifiers(),
 	}
 	attributes["import_from"] = schema.StringAttribute{
 		Required: true,
@@ -103,24 +111,60 @@ func (r *importTaskResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, timeout := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	in := client.ImportTaskInput{
 		ImageName: plan.ImageName.ValueString(), ImportFrom: plan.ImportFrom.ValueString(),
-		ImportFromFormat: plan.ImportFromFormat.ValueString(),
+		ImportFromFormat: plan.ImportFromFormat.ValueString(), Token: client.NewToken(),
 	}
-	run(ctx, r.client, "import", func(ctx context.Context) (*client.Task, error) {
-		return r.client.CreateImportTask(ctx, in)
-	}, func(t *client.Task) diag.Diagnostics {
-		plan.setFromAPI(t)
-		return resp.State.Set(ctx, &plan)
-	}, &resp.Diagnostics)
+	t, err := r.client.CreateImportTask(ctx, in)
+	if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "create the import task", err, "")
+		return
+	}
+	// The task's id is saved before the wait, and the marked name beside it,
+	// so that nothing after this point loses the task.
+	save := r.saver(ctx, plan, &resp.State)
+	resp.Diagnostics.Append(save(t)...)
+	resp.Diagnostics.Append(setNameMark(ctx, resp.Private, nameMark{Marked: client.TaskImageName(t)})...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.finish(ctx, t.ID, plan, r.waiter("create", timeout, client.TaskImageName(t)), save, resp.Private, &resp.Diagnostics)
+}
+
+// saver writes each task read into the state: the plan's arguments (the
+// uncut image_name among them) with the task's results.
+func (r *importTaskResource) saver(ctx context.Context, plan importTaskModel, out *tfsdk.State) func(*client.Task) diag.Diagnostics {
+	return func(t *client.Task) diag.Diagnostics {
+		next := plan
+		next.setFromAPI(t)
+		next.ImageName = plan.ImageName
+		return out.Set(ctx, &next)
+	}
+}
+
+func (r *importTaskResource) waiter(op string, timeout time.Duration, marked string) waiter {
+	return waiter{client: r.client, what: "import", op: op, timeout: timeout,
+		pending: fmt.Sprintf("Until it succeeds the image it makes is named %q and this resource's image_id is empty.", marked)}
+}
+
+// finish waits for the task, then renames its image.
+func (r *importTaskResource) finish(ctx context.Context, id string, plan importTaskModel, w waiter,
+	save func(*client.Task) diag.Diagnostics, private privateSetter, diags *diag.Diagnostics,
+) {
+	var done *client.Task
+	ok := w.await(ctx, id, func(t *client.Task) diag.Diagnostics {
+		done = t
+		return save(t)
+	}, diags)
+	if ok {
+		r.renameImage(ctx, done, plan.ImageName.ValueString(), private, diags)
+	}
 }
 
 func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -134,17 +178,91 @@ func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	state.setFromAPI(t)
+	if t.Status == client.TaskSuccess && r.renamePending(ctx, t, req.Private, resp.Private, &resp.Diagnostics) {
+		state.ImageName = types.StringValue(client.TaskImageName(t)) // the plan shows the rename
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update only takes a new timeouts block: every argument runs a new task.
-func (r *importTaskResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.State.Raw = req.Plan.Raw
+// ModifyPlan plans the update that waits for a task still running.
+func (r *importTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state importTaskModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	planTask(ctx, state.common, []string{"image_id"}, resp)
+}
+
+// Update waits for a task that an earlier apply stopped waiting for, and
+// renames the image of a task whose rename is pending; otherwise it only
+// takes a new timeouts block (every other argument runs a new task).
+func (r *importTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state importTaskModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rename := onlyMarkDiffers(state.ImageName.ValueString(), plan.ImageName.ValueString())
+	if !running(state.Status) && !rename {
+		resp.State.Raw = req.Plan.Raw
+		return
+	}
+	ctx, cancel, timeout := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// What is known now, in case no read succeeds before the wait stops.
+	have := state
+	have.ImageName, have.Timeouts = plan.ImageName, plan.Timeouts
+	if resp.Diagnostics.Append(resp.State.Set(ctx, &have)...); resp.Diagnostics.HasError() {
+		return
+	}
+	marked := client.TokenName(plan.ImageName.ValueString(), tokenOf(state.ImageName.ValueString()))
+	if mark, ok := getNameMark(ctx, req.Private); ok {
+		marked = mark.Marked
+	}
+	save := r.saver(ctx, have, &resp.State)
+	if running(state.Status) {
+		r.finish(ctx, state.ID.ValueString(), plan, r.waiter("update", timeout, marked), save, resp.Private, &resp.Diagnostics)
+		return
+	}
+	t, err := r.client.GetTask(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		// The task expired: the image it made is known from the state.
+		t = &client.Task{ID: state.ID.ValueString(), Status: client.TaskSuccess,
+			Input:  map[string]any{"image_properties": map[string]any{"name": marked}},
+			Result: map[string]any{"image_id": state.ImageID.ValueString()}}
+	} else if err != nil {
+		diagnostics.APIError(&resp.Diagnostics, "read import task "+state.ID.ValueString(), err, "")
+		return
+	} else if resp.Diagnostics.Append(save(t)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.renameImage(ctx, t, plan.ImageName.ValueString(), resp.Private, &resp.Diagnostics)
 }
 
 // Delete forgets the task: tasks cannot be deleted, and the image it
-// imported is not this resource's to delete.
-func (r *importTaskResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// imported is not this resource's to delete. A task still running goes on,
+// and the warning says where its image will be.
+func (r *importTaskResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state importTaskModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() || !running(state.Status) {
+		return
+	}
+	marked := "the name of image_name with the provider's mark"
+	if mark, ok := getNameMark(ctx, req.Private); ok {
+		marked = fmt.Sprintf("%q", mark.Marked)
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("Import task %s is still running", state.ID.ValueString()),
+		fmt.Sprintf("The task was last seen %s. It is removed from the state, but it goes on on the server: the image it "+
+			"makes will be named %s and is managed by no configuration. Delete it once the task is done, or take it "+
+			"over with `terraform import cloudimages_image.<name> <image id>` (the image id is in the task's result: "+
+			"`data \"cloudimages_task\"` with id %s).", state.Status.ValueString(), marked, state.ID.ValueString()))
 }
 
 func (r *importTaskResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

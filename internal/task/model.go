@@ -5,7 +5,6 @@ package task
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -26,19 +25,22 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
-// defaultCreateTimeout is how long a task resource waits for its task when
-// the timeouts block does not say.
-const defaultCreateTimeout = 60 * time.Minute
+// defaultTimeout is how long a task resource waits for its task when the
+// timeouts block does not say.
+const defaultTimeout = 60 * time.Minute
 
-// timeoutsBlock is the timeouts block of a task resource: create only (the
-// one operation that waits), with its default in the description.
+// timeoutsBlock is the timeouts block of a task resource: create, and
+// update, which waits for a task that an earlier apply stopped waiting for.
 func timeoutsBlock(ctx context.Context) schema.Block {
 	return timeouts.Block(ctx, timeouts.Opts{
 		Create: true,
 		CreateDescription: fmt.Sprintf("How long to wait for the task to succeed, counted from the start of the create: a "+
 			"duration such as `30m` or `2h` (units `s`, `m`, `h`). Default: `%dm`. A task still running then is saved "+
-			"in the state as tainted (it may still finish on the server); the next apply runs a new one.",
-			int(defaultCreateTimeout.Minutes())),
+			"in the state with a warning (not tainted): it goes on on the server, and the next apply keeps waiting for it "+
+			"(an in-place update) rather than starting another.", int(defaultTimeout.Minutes())),
+		Update: true,
+		UpdateDescription: fmt.Sprintf("How long an update waits for a task that an earlier apply stopped waiting for "+
+			"(interrupted, or out of create time), the same way. Default: `%dm`.", int(defaultTimeout.Minutes())),
 	})
 }
 
@@ -63,8 +65,13 @@ func (c *common) setFromAPI(t *client.Task) {
 	c.UpdatedAt = tfvalue.Time(t.UpdatedAt)
 }
 
+const statusDescription = "`pending`, `processing`, `success` or `failure`. An apply waits until the task succeeds; a " +
+	"task still running when the wait stopped (interrupted, or out of time) makes the next plan an in-place update that " +
+	"waits for it, and a failed task is replaced by a new one."
+
 // commonAttributes describes common; every one is computed and kept from the
-// state, since a task never changes once it has finished.
+// state, since a task never changes once it has finished (ModifyPlan makes
+// them unknown while the state's task is still running).
 func commonAttributes() map[string]schema.Attribute {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	attr := func(desc string) schema.Attribute {
@@ -72,7 +79,7 @@ func commonAttributes() map[string]schema.Attribute {
 	}
 	return map[string]schema.Attribute{
 		"id":         attr("The task's id (a UUID)."),
-		"status":     attr("`pending`, `processing`, `success` or `failure`. The resource is created once the task succeeds."),
+		"status":     attr(statusDescription),
 		"message":    attr("The server's message about the task (why it failed, if it did)."),
 		"owner":      attr("Tenant (project) that owns the task."),
 		"expires_at": attr("When the service forgets the task (RFC 3339): 48 hours after it finished. The resource keeps its last known state after that."),
@@ -85,35 +92,6 @@ func commonAttributes() map[string]schema.Attribute {
 // once, so a new argument is a new task.
 func replaceString() []planmodifier.String {
 	return []planmodifier.String{stringplanmodifier.RequiresReplace()}
-}
-
-// run creates a task with create, saves its id at once (so a failure leaves
-// a tainted resource that Terraform knows, never a task it forgot), then
-// waits for success. save writes the model after each step.
-func run(ctx context.Context, c *client.Client, what string, create func(context.Context) (*client.Task, error),
-	save func(*client.Task) diag.Diagnostics, diags *diag.Diagnostics,
-) {
-	t, err := create(ctx)
-	if err != nil {
-		diagnostics.APIError(diags, "create the "+what+" task", err, "")
-		return
-	}
-	if diags.Append(save(t)...); diags.HasError() {
-		return
-	}
-	done, err := c.WaitForTask(ctx, t.ID)
-	if done != nil {
-		diags.Append(save(done)...)
-	}
-	var failed *client.TaskFailedError
-	switch {
-	case errors.As(err, &failed):
-		diags.AddError(fmt.Sprintf("The %s task failed", what),
-			fmt.Sprintf("%s\n\nThe task %s is saved in the state as tainted; fix the input and apply again to run a new task.", err, t.ID))
-	case err != nil:
-		diagnostics.APIError(diags, "wait for the "+what+" task "+t.ID, err,
-			"The task is saved in the state as tainted; the next apply runs a new one.")
-	}
 }
 
 // readTask refreshes a task. A task past its expires_at is 404: that is the
