@@ -12,13 +12,13 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 )
 
-// ConfigError names the provider arguments the user must change. The provider
-// turns it into attribute diagnostics, one per attribute (or a general one when
-// Attributes is empty).
+// ConfigError is a configuration the client cannot work with, and the
+// settings involved. The provider reports it as one diagnostic on the first
+// of Attributes (a general one when there is none), adding where each value
+// came from and where to change it.
 type ConfigError struct {
-	// Attributes are provider argument names (auth_url, username, api_key,
-	// password, token, tenant_id, tenant_name, user_domain_name,
-	// project_domain_name, region, endpoint, insecure, cacert_file, max_retries).
+	// Attributes are the provider arguments involved, by their names in the
+	// provider block (auth_url, api_key, region, ...), the one to fix first.
 	Attributes []string
 	Summary    string
 	Detail     string
