@@ -1,0 +1,198 @@
+package task_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+// A task whose wait stops early (here a create timeout; a Ctrl-C cancels
+// the same context and takes the same path) is saved with a warning, not
+// tainted; the next apply is an in-place update that waits for the same
+// task. No task is posted twice, no image or object is made twice.
+
+const tasksRoute = "/image/v2/tasks"
+
+// timedImport is an import task with its create timeout. The mock's tasks
+// take two steps of Delay.
+func timedImport(srv *mockserver.Server, name, timeout string) string {
+	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image_import_task" "vhd" {
+  image_name  = %q
+  import_from = "images/disk.vhd"
+  timeouts {
+    create = %q
+  }
+}
+`, name, timeout)
+}
+
+func tasksPosted(srv *mockserver.Server, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := srv.RequestCount("POST", tasksRoute); n != want {
+			return fmt.Errorf("%d tasks posted, want %d", n, want)
+		}
+		return nil
+	}
+}
+
+// imagesNamed checks that the producer holds exactly the images named so.
+func imagesNamed(srv *mockserver.Server, names ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var got []string
+		for _, img := range srv.Images() {
+			if img.Owner == acctest.Producer.TenantID {
+				got = append(got, *img.Name)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(names, ",") {
+			return fmt.Errorf("the producer's images are named %q, want %q", got, names)
+		}
+		return nil
+	}
+}
+
+var markedName = regexp.MustCompile(`^imported \[tf-[0-9a-f]{16}\]$`)
+
+func TestAccImportTask_resumedAfterCreateTimeout(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	seedVHD(t, srv)
+	sameTask := statecheck.CompareValue(compare.ValuesSame())
+	config := timedImport(srv, "imported", "1s")
+
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				// The task takes 3 s: the create stops waiting after 1 s with
+				// a warning (no error, so not tainted) and saves the task.
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameTask.AddStateValue(importAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^(pending|processing)$`))),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("imported")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), func(*terraform.State) error {
+					for _, task := range srv.Tasks() {
+						props, _ := task.Input["image_properties"].(map[string]any)
+						if name, _ := props["name"].(string); !markedName.MatchString(name) {
+							return fmt.Errorf("the task names its image %q, want the name marked with a token", name)
+						}
+					}
+					return nil
+				}),
+			},
+			{
+				// The same configuration: an in-place update that waits for
+				// the same task (the update timeout), then renames the image.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(importAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(importAddr, tfjsonpath.New("status")),
+						plancheck.ExpectUnknownValue(importAddr, tfjsonpath.New("image_id")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameTask.AddStateValue(importAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("imported")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), imagesNamed(srv, "imported")),
+			},
+			{Config: config, PlanOnly: true},
+			{
+				ResourceName: importAddr, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+		// Destroy forgets the task and leaves its one image, renamed.
+		CheckDestroy: func(s *terraform.State) error {
+			return resource.ComposeTestCheckFunc(tasksPosted(srv, 1), imagesNamed(srv, "imported"))(s)
+		},
+	})
+}
+
+func TestAccExportTask_resumedAfterCreateTimeout(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	seedVHD(t, srv)
+	_, imageID := acctest.RunSeedImportTask(t, srv, acctest.Producer, "source", "images/disk.vhd")
+	srv.ResetCounters()
+	config := acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image_export_task" "out" {
+  image_id                  = %q
+  receiving_swift_container = "exports"
+  timeouts {
+    create = "1s"
+  }
+}
+`, imageID)
+	sameTask := statecheck.CompareValue(compare.ValuesSame())
+	oneObject := func(*terraform.State) error {
+		objs := srv.Objects(acctest.Producer.TenantID)
+		var exported []string
+		for _, o := range objs {
+			if o.Container == "exports" {
+				exported = append(exported, o.Name)
+			}
+		}
+		if len(exported) != 1 || exported[0] != imageID+".vhd" {
+			return fmt.Errorf("exports holds %q, want only %s.vhd", exported, imageID)
+		}
+		return nil
+	}
+
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameTask.AddStateValue(exportAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^(pending|processing)$`))),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("export_location"), knownvalue.Null()),
+				},
+				Check: tasksPosted(srv, 1),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(exportAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(exportAddr, tfjsonpath.New("status")),
+						plancheck.ExpectUnknownValue(exportAddr, tfjsonpath.New("export_location")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameTask.AddStateValue(exportAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("export_location"), knownvalue.StringExact("exports/"+imageID+".vhd")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), oneObject),
+			},
+			{Config: config, PlanOnly: true},
+		},
+		CheckDestroy: func(s *terraform.State) error {
+			return resource.ComposeTestCheckFunc(tasksPosted(srv, 1), oneObject)(s)
+		},
+	})
+}
