@@ -13,18 +13,18 @@ import (
 // table is the soak's table in Markdown: a row per round, a total per flavour.
 func table(rows []roundResult) string {
 	var b strings.Builder
-	b.WriteString("| flavour | round | faults fired, by kind | requests | applies to converge (run 1 / run 2) | failed commands | orphans | duplicates | in two states | work repeated (tasks + uploads) | left after destroy (kept by design) |\n")
+	b.WriteString("| flavour | round | faults fired, by kind | requests | applies to converge (run 1 / run 2) | failed commands + plans with changes | orphans | duplicates | in two states | work repeated (tasks + uploads) | left after destroy (kept by design) |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	type total struct {
-		fired                                                                                  map[string]int
-		requests, failed, orphans, dups, shared, tasks, uploads, left, kept, rounds, converged int
+		fired                                                                                         map[string]int
+		requests, failed, dirty, orphans, dups, shared, tasks, uploads, left, kept, rounds, converged int
 	}
 	totals := map[string]*total{}
 	var order []string
 	for _, r := range rows {
 		c := r.census
-		fmt.Fprintf(&b, "| %s | %d | %s | %d | %s | %d | %d | %d | %d | %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
-			r.requests, r.convergedIn(), r.failed, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept)
+		fmt.Fprintf(&b, "| %s | %d | %s | %d | %s | %d + %d | %d | %d | %d | %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
+			r.requests, r.convergedIn(), r.failed, r.dirty, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept)
 		tt := totals[r.flavour]
 		if tt == nil {
 			tt = &total{fired: map[string]int{}}
@@ -35,6 +35,7 @@ func table(rows []roundResult) string {
 			tt.fired[k] += v
 		}
 		tt.failed += r.failed
+		tt.dirty += r.dirty
 		tt.requests += r.requests
 		tt.orphans += len(c.orphans)
 		tt.dups += c.dupN
@@ -50,8 +51,8 @@ func table(rows []roundResult) string {
 	}
 	for _, f := range order {
 		tt := totals[f]
-		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d | %d of %d rounds converged | %d | **%d** | **%d** | **%d** | %d + %d | **%d** (%d) |\n", f, tt.rounds,
-			firedString(tt.fired), tt.requests, tt.converged, tt.rounds, tt.failed, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.left, tt.kept)
+		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d | %d of %d rounds converged | %d + %d | **%d** | **%d** | **%d** | %d + %d | **%d** (%d) |\n", f, tt.rounds,
+			firedString(tt.fired), tt.requests, tt.converged, tt.rounds, tt.failed, tt.dirty, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.left, tt.kept)
 	}
 	return b.String()
 }
@@ -84,7 +85,7 @@ func details(rows []roundResult) string {
 	if b.Len() == 0 {
 		b.WriteString("Nothing: no orphan, duplicate, shared object, repeated work or leftover.\n")
 	}
-	b.WriteString("\nErrors terraform printed (ids, numbers and ports replaced by …), by flavour, most frequent first:\n\n")
+	b.WriteString("\nErrors terraform printed, and what plans after a successful apply wanted (ids, numbers and ports replaced by …), by flavour, most frequent first:\n\n")
 	for _, f := range slices.Sorted(maps.Keys(errs)) {
 		keys := slices.Collect(maps.Keys(errs[f]))
 		slices.SortFunc(keys, func(a, b string) int {
@@ -160,7 +161,8 @@ to run. The counts are comparable from run to run, not identical.
 	b.WriteString(`
 - **faults fired**: from the mock's own counters (` + "`Server.FaultsFired`" + `, "fired" in ` + "`GET /_mock/faults`" + `), over all applies and plans of the round.
 - **requests**: the requests the mock counted in those applies and plans (faulted ones included; the control path never).
-- **failed commands**: applies and plans that exited with an error (a plan with changes is not a failure).
+- **failed commands + plans with changes**: applies and plans that exited with an error, and plans after a successful apply
+  that were not empty (what they wanted is listed below with the errors).
 - **orphans**: images on the server, made during the round, whose id no state entry of either run holds.
 - **duplicates**: images beyond one per state entry of the same name (an import task's ` + "`[tf-…]`" + ` mark taken off).
 - **in two states**: image or task ids held by more than one state entry (across the two runs, or twice in one).

@@ -129,6 +129,7 @@ type roundResult struct {
 	requests  int   // requests the mock counted in the applies and plans, faulted ones included
 	applies   []int // per run: applies until converged; 0 = did not converge
 	failed    int   // applies and plans that failed
+	dirty     int   // plans after a successful apply that were not empty
 	census    census
 	left      []string // images destroy left (beyond those kept by design)
 	kept      int      // images of import tasks, kept by design
@@ -176,7 +177,12 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 	note := func(r tfResult) {
 		mu.Lock()
 		defer mu.Unlock()
-		if !r.ok() && r.code != 2 {
+		if r.args[0] == "plan" && r.code == 2 {
+			res.dirty++
+			res.errors = append(res.errors, planChanges(r.stdout)...)
+			return
+		}
+		if !r.ok() {
 			res.failed++
 			res.errors = append(res.errors, errorSummaries(r.stderr)...)
 			if r.timedOut {
@@ -288,8 +294,8 @@ func (r roundResult) convergedIn() string {
 
 func (r roundResult) line() string {
 	c := r.census
-	return fmt.Sprintf("faults %s in %d requests; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads; left %d (kept by design %d); %d failed commands; %s",
-		firedString(r.fired), r.requests, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept, r.failed, r.took.Round(time.Second))
+	return fmt.Sprintf("faults %s in %d requests; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads; left %d (kept by design %d); %d failed commands, %d plans with changes; %s",
+		firedString(r.fired), r.requests, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept, r.failed, r.dirty, r.took.Round(time.Second))
 }
 
 var kindOrder = []string{"503", "502", "429", "drop", "lose_answer", "truncate_body", "latency", "kill_upload_after"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,4 +172,34 @@ func ctxDone(ctx context.Context) <-chan struct{} {
 		return nil
 	}
 	return ctx.Done()
+}
+
+var planLine = regexp.MustCompile(`(?m)^\s*# (\S+?)(\[[^\]]*\])? (will be|must be) (.*)$`)
+
+// planChanges are the actions a plan that should have been empty wanted, per resource
+// type (the index taken out, so that the same cause counts as one).
+func planChanges(stdout string) []string {
+	var out []string
+	lines := strings.Split(stdout, "\n")
+	for i, l := range lines {
+		m := planLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		// the attributes it would change: "~ name", "+ name", "- name" up to the block's end
+		var attrs []string
+		for _, a := range lines[i+1:] {
+			if strings.TrimSpace(a) == "}" || planLine.MatchString(a) {
+				break
+			}
+			if f := strings.Fields(a); len(f) >= 2 && (f[0] == "~" || f[0] == "+" || f[0] == "-" || f[0] == "-/+") && f[1] != "{" {
+				attrs = append(attrs, f[0]+f[1])
+			}
+		}
+		out = append(out, fmt.Sprintf("plan after a successful apply: %s %s %s (%s)", m[1], m[3], m[4], strings.Join(attrs, " ")))
+	}
+	if len(out) == 0 {
+		out = append(out, "plan after a successful apply was not empty (no resource line found)")
+	}
+	return out
 }
