@@ -2,7 +2,10 @@ package acctest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
+	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -66,6 +69,13 @@ func CreateSeedImage(t *testing.T, srv *mockserver.Server, acct mockserver.Accou
 		return ok && rec.Status == "active"
 	})
 	return created.ID
+}
+
+// CreateImageOutOfBand creates an active, private raw image from file as
+// acct, as someone working without Terraform would; it returns its id.
+func CreateImageOutOfBand(t *testing.T, srv *mockserver.Server, acct mockserver.Account, name string, file ImageFile) string {
+	t.Helper()
+	return CreateSeedImage(t, srv, acct, SeedImage{Name: name, Visibility: "private", File: &file})
 }
 
 // ShareSeedImage adds memberID to the members of imageID, as its owner.
@@ -144,4 +154,21 @@ func waitFor(ctx context.Context, t *testing.T, what string, done func() bool) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// mockHTTPClient trusts the mock's CA when it serves TLS.
+func mockHTTPClient(t *testing.T, srv *mockserver.Server) http.Client {
+	t.Helper()
+	if srv.CAFile() == "" {
+		return http.Client{}
+	}
+	pem, err := os.ReadFile(srv.CAFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("no certificate in %s", srv.CAFile())
+	}
+	return http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 }
