@@ -196,3 +196,90 @@ resource "cloudimages_image_export_task" "out" {
 		},
 	})
 }
+
+// A rename that fails after the import succeeded is a warning: the task and
+// its image are saved, the next refresh shows the image's marked name, and
+// the next apply renames it in place; nothing is imported again.
+func TestAccImportTask_failedRenameIsRetriedInPlace(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 50 * time.Millisecond})
+	seedVHD(t, srv)
+	config := timedImport(srv, "imported", "5m")
+	sameImage := statecheck.CompareValue(compare.ValuesSame())
+
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.InjectFault(mockserver.Fault{Method: "PATCH", Path: regexp.MustCompile(`^/image/v2/images/`), Status: 403, Times: -1})
+				},
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameImage.AddStateValue(importAddr, tfjsonpath.New("image_id")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+				},
+				Check: func(s *terraform.State) error {
+					if n := srv.RequestCount("PATCH", "/image/v2/images/{image_id}"); n == 0 {
+						return fmt.Errorf("no rename was tried")
+					}
+					img, _ := srv.Image(s.RootModule().Resources[importAddr].Primary.Attributes["image_id"])
+					if img.Name == nil || !markedName.MatchString(*img.Name) {
+						return fmt.Errorf("the image is named %v, want still the marked name", img.Name)
+					}
+					return tasksPosted(srv, 1)(s)
+				},
+			},
+			{
+				PreConfig: srv.ClearFaults,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(importAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameImage.AddStateValue(importAddr, tfjsonpath.New("image_id")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("imported")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), imagesNamed(srv, "imported")),
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// A task that an update resumed and that then failed did nothing: the
+// update is an error, and the next plan replaces the task with a new one.
+func TestAccImportTask_failureAfterResumeIsReplaced(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	seedVHD(t, srv)
+	srv.FailTasks(mockserver.TaskFault{Type: "import", Message: "injected: the store failed"})
+	config := timedImport(srv, "imported", "1s")
+
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{Config: config, ExpectNonEmptyPlan: true, Check: tasksPosted(srv, 1)},
+			{
+				Config:      config,
+				ExpectError: acctest.ErrorLike("The import task failed", "injected: the store failed", "status failure", "replaces it"),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(importAddr, plancheck.ResourceActionReplace)},
+				},
+				ExpectNonEmptyPlan: true, // the new task outlasts its 1 s create timeout too
+				Check:              tasksPosted(srv, 2),
+			},
+			{
+				Config: timedImport(srv, "imported", "1m"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 2), imagesNamed(srv, "imported")),
+			},
+		},
+	})
+}
