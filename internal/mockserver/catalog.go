@@ -1,6 +1,9 @@
 package mockserver
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // v2 identity timestamps carry milliseconds, as Rackspace Identity's do.
 const v2TimeLayout = "2006-01-02T15:04:05.000Z"
@@ -10,14 +13,20 @@ const v3TimeLayout = "2006-01-02T15:04:05.000000Z"
 
 // v2Catalog is the serviceCatalog of a v2.0 access document: Keystone itself, the image
 // service and the object store, one endpoint per region (Rackspace style: publicURL plus
-// tenantId).
+// tenantId), each with its internalURL (Rackspace's ServiceNet) and, outside the
+// rackspace flavour, the adminURL Keystone v2 lists.
 func (s *Server) v2Catalog(who principal) []map[string]any {
 	endpoints := func(url string) []map[string]any {
 		var eps []map[string]any
 		for _, region := range s.regions {
-			eps = append(eps, map[string]any{
-				"region": region, "tenantId": who.TenantID, "publicURL": url, "internalURL": url,
-			})
+			ep := map[string]any{
+				"region": region, "tenantId": who.TenantID,
+				"publicURL": url, "internalURL": s.interfaceURL("internal", url),
+			}
+			if !s.rackspace() {
+				ep["adminURL"] = s.interfaceURL("admin", url)
+			}
+			eps = append(eps, ep)
 		}
 		return eps
 	}
@@ -30,15 +39,31 @@ func (s *Server) v2Catalog(who principal) []map[string]any {
 	}
 }
 
-// v3Catalog is the catalog of a v3 token: every endpoint under the three interfaces.
+// Interfaces are the catalog's endpoint interfaces, Keystone's three.
+var Interfaces = []string{"public", "internal", "admin"}
+
+// interfaceURL is the URL of an endpoint under iface. The public endpoints are
+// the server's own paths; the internal and admin ones are the same API under
+// the prefix /internal or /admin (where a cloud would use another host or
+// port), so a test can tell which interface a client chose
+// (InterfaceRequests).
+func (s *Server) interfaceURL(iface, url string) string {
+	if iface == "public" {
+		return url
+	}
+	return s.url + "/" + iface + strings.TrimPrefix(url, s.url)
+}
+
+// v3Catalog is the catalog of a v3 token: every endpoint under the three interfaces,
+// one endpoint each (Keystone style).
 func (s *Server) v3Catalog(who principal) []map[string]any {
 	entry := func(name, typ, url string) map[string]any {
 		var eps []map[string]any
 		for _, region := range s.regions {
-			for _, iface := range []string{"public", "internal", "admin"} {
+			for _, iface := range Interfaces {
 				eps = append(eps, map[string]any{
 					"id": stableID(typ + "/" + region + "/" + iface), "interface": iface,
-					"region": region, "region_id": region, "url": url,
+					"region": region, "region_id": region, "url": s.interfaceURL(iface, url),
 				})
 			}
 		}

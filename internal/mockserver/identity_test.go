@@ -226,10 +226,12 @@ func TestIdentityV3_RawResponse(t *testing.T) {
 		}
 		for _, ep := range entry["endpoints"].([]any) {
 			ep := ep.(map[string]any)
-			if ep["region"] != "MOCK" || ep["region_id"] != "MOCK" || ep["url"] != s.URL()+"/image" {
-				t.Errorf("endpoint = %v", ep)
+			iface := ep["interface"].(string)
+			want := map[string]string{"public": s.URL() + "/image", "internal": s.URL() + "/internal/image", "admin": s.URL() + "/admin/image"}[iface]
+			if ep["region"] != "MOCK" || ep["region_id"] != "MOCK" || ep["url"] != want {
+				t.Errorf("endpoint = %v, want url %s", ep, want)
 			}
-			interfaces[ep["interface"].(string)] = true
+			interfaces[iface] = true
 		}
 	}
 	if len(interfaces) != 3 {
@@ -343,4 +345,53 @@ func TestTokens_ExpireWithTheClock(t *testing.T) {
 	expect(t, do(t, s, req{method: "GET", path: "/image/v2/images", token: tok}), http.StatusOK, "")
 	clock.Advance(time.Hour)
 	expect(t, do(t, s, req{method: "GET", path: "/image/v2/images", token: tok}), http.StatusUnauthorized, "")
+}
+
+// The catalog's internal and admin endpoints are distinct URLs that serve the
+// same API, and the server tells which one a client used.
+func TestCatalog_InterfacesAreDistinctAndServed(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{})
+	ctx := context.Background()
+	for _, iface := range []string{"internal", "admin"} {
+		pc, err := openstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{
+			IdentityEndpoint: s.IdentityV2URL(), Username: "producer", Password: "producer-pass",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := openstack.NewImageV2(pc, gophercloud.EndpointOpts{Region: "MOCK", Availability: gophercloud.Availability(iface)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := s.URL() + "/" + iface + "/image/"; sc.Endpoint != want {
+			t.Fatalf("%s endpoint %q, want %q", iface, sc.Endpoint, want)
+		}
+		before := s.InterfaceRequests(iface)
+		if _, err := images.List(sc, images.ListOpts{}).AllPages(ctx); err != nil {
+			t.Fatalf("listing through the %s endpoint: %v", iface, err)
+		}
+		if s.InterfaceRequests(iface) == before {
+			t.Fatalf("no request counted under %s", iface)
+		}
+		// Counted under the API's own route, as any other call.
+		if n := s.RequestCount("GET", "/image/v2/images"); n == 0 {
+			t.Fatal("the list was not counted as GET /image/v2/images")
+		}
+	}
+	// The rackspace flavour has publicURL and internalURL (ServiceNet) only.
+	rs := startServer(t, Options{Flavor: "rackspace"})
+	r := do(t, rs, req{method: "POST", path: "/identity/v2.0/tokens", body: map[string]any{"auth": map[string]any{
+		"passwordCredentials": map[string]any{"username": "producer", "password": "producer-pass"}}}})
+	expect(t, r, http.StatusOK, "")
+	for _, e := range r.object(t)["access"].(map[string]any)["serviceCatalog"].([]any) {
+		entry := e.(map[string]any)
+		if entry["type"] != "image" {
+			continue
+		}
+		ep := entry["endpoints"].([]any)[0].(map[string]any)
+		if ep["internalURL"] != rs.URL()+"/internal/image/v2" || ep["adminURL"] != nil {
+			t.Fatalf("rackspace image endpoint %v", ep)
+		}
+	}
 }

@@ -106,6 +106,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.life.leave()
 	r = s.withJSONErrors(r)
+	r, iface := stripInterface(r)
+	s.countInterface(iface)
 	rec := s.record(w, r)
 	defer rec.done()
 	if isControlPath(r.URL.Path) {
@@ -180,4 +182,39 @@ func needsToken(path string) bool {
 func (s *Server) unauthorized(w http.ResponseWriter) {
 	w.Header().Set("WWW-Authenticate", `Keystone uri="`+s.url+`/identity"`)
 	keystoneError(w, http.StatusUnauthorized, unauthorizedMessage)
+}
+
+// stripInterface takes the /internal or /admin prefix of the catalog's
+// internal and admin endpoints (interfaceURL) off the request's path, and
+// says which interface the request came through.
+func stripInterface(r *http.Request) (*http.Request, string) {
+	for _, iface := range Interfaces[1:] {
+		prefix := "/" + iface
+		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+		if !ok || !strings.HasPrefix(rest, "/") || isControlPath(rest) {
+			continue
+		}
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path, u.RawPath = rest, strings.TrimPrefix(u.RawPath, prefix)
+		r2.URL = &u
+		r2.RequestURI = strings.TrimPrefix(r.RequestURI, prefix)
+		return r2, iface
+	}
+	return r, "public"
+}
+
+func (s *Server) countInterface(iface string) {
+	s.ifaceMu.Lock()
+	s.ifaceCounts[iface]++
+	s.ifaceMu.Unlock()
+}
+
+// InterfaceRequests is how many requests came through the catalog's endpoints
+// of iface ("public", "internal" or "admin"); the control path counts as public.
+func (s *Server) InterfaceRequests(iface string) int {
+	s.ifaceMu.Lock()
+	defer s.ifaceMu.Unlock()
+	return s.ifaceCounts[iface]
 }

@@ -78,6 +78,9 @@ type Server struct {
 	faults faultTable
 	counts counterTable
 
+	ifaceMu     sync.Mutex
+	ifaceCounts map[string]int // requests by the catalog interface they came through
+
 	// mu guards the API state below. It is never held while image data streams.
 	mu         sync.Mutex
 	delay      time.Duration
@@ -120,6 +123,8 @@ func Start(opts Options) (*Server, error) {
 		members:  map[string][]*MemberRecord{},
 		tokens:   map[string]*token{},
 		appCreds: map[string]*appCredential{},
+
+		ifaceCounts: map[string]int{},
 
 		containers: map[string]map[string]*container{},
 		tasks:      map[string]*TaskRecord{},
