@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
 )
 
 // row is one line of the report.
@@ -65,12 +66,6 @@ type standalone struct {
 	cmd *exec.Cmd
 }
 
-var (
-	mockBuild    sync.Once
-	mockBinary   string
-	mockBuildErr error
-)
-
 func startStandalone(t *testing.T) *standalone {
 	t.Helper()
 	return startStandaloneIn(t, t.TempDir())
@@ -79,49 +74,8 @@ func startStandalone(t *testing.T) *standalone {
 // startStandaloneIn starts the mock with its data (every upload) in dataDir.
 func startStandaloneIn(t *testing.T, dataDir string) *standalone {
 	t.Helper()
-	mockBuild.Do(func() {
-		dir, err := os.MkdirTemp("", "cloudimages-bench-") //nolint:usetesting // shared by every scenario of the process
-		if err != nil {
-			mockBuildErr = err
-			return
-		}
-		mockBinary = filepath.Join(dir, "cloudimages-mock")
-		out, err := exec.Command("go", "build", "-o", mockBinary, "../../cmd/cloudimages-mock").CombinedOutput()
-		if err != nil {
-			mockBuildErr = fmt.Errorf("%v\n%s", err, out)
-		}
-	})
-	if mockBuildErr != nil {
-		t.Fatalf("build the mock: %v", mockBuildErr)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	cmd := exec.Command(mockBinary)
-	cmd.Env = append(os.Environ(), "MOCK_ADDR="+addr, "MOCK_DELAY=0s", "MOCK_DATA_DIR="+dataDir)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	})
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		if conn, err := net.Dial("tcp", addr); err == nil {
-			_ = conn.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the mock did not start:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return &standalone{url: "http://" + addr, cmd: cmd}
+	m := acctest.StartStandalone(t, "MOCK_DELAY=0s", "MOCK_DATA_DIR="+dataDir)
+	return &standalone{url: m.URL, cmd: m.Cmd}
 }
 
 // memoryDir is a fresh directory in memory (/dev/shm) when it has room for

@@ -4,15 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
@@ -70,95 +65,13 @@ func TestExamples_moduleTesting(t *testing.T) {
 // standaloneMock is the cloudimages-mock program, as users run it.
 type standaloneMock struct {
 	url string
-	out *lockedBuffer
 }
 
-var (
-	mockBuildOnce sync.Once
-	mockBinary    string
-	mockBuildErr  error
-)
-
-// startStandaloneMock builds cmd/cloudimages-mock (once per test process),
-// starts it on a free loopback port and waits until it answers; it is
-// stopped when the test ends.
 func startStandaloneMock(t *testing.T) *standaloneMock {
 	t.Helper()
-	mockBuildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cloudimages-mock-bin-") //nolint:usetesting // shared by the tests of the process
-		if err != nil {
-			mockBuildErr = err
-			return
-		}
-		mockBinary = filepath.Join(dir, "cloudimages-mock")
-		cmd := exec.Command("go", "build", "-o", mockBinary, "./cmd/cloudimages-mock")
-		cmd.Dir = filepath.Join("..", "..")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			mockBuildErr = fmt.Errorf("go build ./cmd/cloudimages-mock: %v\n%s", err, out)
-		}
-	})
-	if mockBuildErr != nil {
-		t.Fatal(mockBuildErr)
-	}
-	addr := freeAddr(t)
-	out := &lockedBuffer{}
-	cmd := exec.Command(mockBinary)
-	cmd.Env = append(os.Environ(), "MOCK_ADDR="+addr, "MOCK_DELAY=100ms", "MOCK_DATA_DIR="+t.TempDir())
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("cloudimages-mock: %v\n%s", err, out)
-			}
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("cloudimages-mock did not stop on SIGINT\n%s", out)
-		}
-	})
-	m := &standaloneMock{url: "http://" + addr, out: out}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(m.url + "/_mock/")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return m
-			}
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("cloudimages-mock exited: %v\n%s", err, out)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cloudimages-mock does not answer on %s\n%s", addr, out)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return &standaloneMock{url: acctest.StartStandalone(t, "MOCK_DELAY=100ms", "MOCK_DATA_DIR="+t.TempDir()).URL}
 }
 
-// freeAddr is a loopback address with a port nothing listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
-}
-
-// control calls the mock's control path and returns the answer's body.
 func (m *standaloneMock) control(t *testing.T, method, path, body string) []byte {
 	t.Helper()
 	req, err := http.NewRequest(method, m.url+path, strings.NewReader(body))
@@ -232,22 +145,4 @@ func (m *standaloneMock) token(t *testing.T, acct mockserver.Account) string {
 		t.Fatalf("authenticate as %s: %s %v", acct.Username, resp.Status, err)
 	}
 	return access.Access.Token.ID
-}
-
-// lockedBuffer collects a process's output while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
