@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,5 +245,62 @@ func TestAccProvider_identityDiscovery(t *testing.T) {
 	}
 	if n := srv.RequestCount("POST", "/identity/v3/auth/tokens"); n < 2 {
 		t.Errorf("identity v3 used %d times, want the password steps there", n)
+	}
+}
+
+// endpoint_type / interface (or OS_INTERFACE, OS_ENDPOINT_TYPE) picks the
+// catalog's endpoint of that interface, on identity v2.0 and v3: every image
+// call goes through it and none through the others.
+func TestAccProvider_endpointInterface(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	p := acctest.Producer
+	cases := map[string]struct{ iface, args string }{
+		"v2.0 default":                {"public", ""},
+		"v2.0 endpoint_type internal": {"internal", `endpoint_type = "internal"`},
+		"v2.0 endpoint_type adminURL": {"admin", `endpoint_type = "adminURL"`},
+		"v3 internal":                 {"internal", `endpoint_type = "internal"`},
+		"v3 admin":                    {"admin", `endpoint_type = "admin"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := acctest.Mock(t, mockserver.Options{})
+			id := acctest.CreateImageOutOfBand(t, srv, p, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+			block := acctest.ProviderConfig(srv, p, tc.args)
+			if strings.HasPrefix(name, "v3") {
+				block = fmt.Sprintf("provider \"cloudimages\" {\nauth_url = %q\nusername = %q\npassword = %q\n%s\n}\n", srv.IdentityV3URL(), p.Username, p.Password, tc.args)
+			}
+			before := map[string]int{}
+			for _, i := range mockserver.Interfaces {
+				before[i] = srv.InterfaceRequests(i)
+			}
+			acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{Config: block + listAll, ConfigStateChecks: seesImage(id)}}})
+			for _, i := range mockserver.Interfaces {
+				n := srv.InterfaceRequests(i) - before[i]
+				if i == tc.iface && n == 0 {
+					t.Errorf("no request through the %s endpoints", i)
+				}
+				if i != tc.iface && i != "public" && n != 0 {
+					t.Errorf("%d requests through the %s endpoints, want all through %s", n, i, tc.iface)
+				}
+			}
+		})
+	}
+}
+
+// OS_INTERFACE and OS_ENDPOINT_TYPE choose the interface when the block does not.
+func TestAccProvider_endpointInterfaceEnvironment(t *testing.T) {
+	acctest.SkipIfLive(t)
+	p := acctest.Producer
+	for _, env := range []string{"OS_INTERFACE", "OS_ENDPOINT_TYPE"} {
+		srv := acctest.Mock(t, mockserver.Options{})
+		id := acctest.CreateImageOutOfBand(t, srv, p, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+		t.Setenv(env, "internal")
+		acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{Config: acctest.ProviderConfig(srv, p) + listAll, ConfigStateChecks: seesImage(id)}}})
+		t.Setenv(env, "")
+		if srv.InterfaceRequests("internal") == 0 || srv.InterfaceRequests("admin") != 0 {
+			t.Errorf("%s=internal: %d internal and %d admin requests", env, srv.InterfaceRequests("internal"), srv.InterfaceRequests("admin"))
+		}
 	}
 }
