@@ -124,6 +124,17 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 	return opts, nil
 }
 
+// exports are the variables that point the provider at the mock as the
+// producer, exactly as the docs write them.
+func exports(srv *mockserver.Server) []string {
+	a := mockserver.DefaultAccounts()[0]
+	out := []string{"OS_AUTH_URL=" + srv.IdentityV2URL(), "OS_USERNAME=" + a.Username, "OS_API_KEY=" + a.APIKey}
+	if srv.CAFile() != "" {
+		out = append(out, "OS_CACERT="+srv.CAFile())
+	}
+	return out
+}
+
 // banner tells a user where everything is and how to point clients at it.
 func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) string {
 	var b strings.Builder
@@ -150,17 +161,19 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 		fmt.Fprintf(&b, row, a.Username, a.Password, a.APIKey, a.TenantID, a.TenantName)
 	}
 
-	a := accounts[0]
-	fmt.Fprintf(&b, "\n# identity v2.0 (Rackspace style), as %s:\n", a.Username)
-	fmt.Fprintf(&b, "export OS_AUTH_URL=%s\n", srv.IdentityV2URL())
-	fmt.Fprintf(&b, "export OS_USERNAME=%s\n", a.Username)
-	fmt.Fprintf(&b, "export OS_PASSWORD=%s\n", a.Password)
-	fmt.Fprintf(&b, "export OS_TENANT_ID=%s\n", a.TenantID)
-	fmt.Fprintf(&b, "export OS_REGION_NAME=MOCK\n")
-	if srv.CAFile() != "" {
-		fmt.Fprintf(&b, "export OS_CACERT=%s\n", srv.CAFile())
+	// The variables the docs use (the testing guide, README.md); main_test.go
+	// holds them to each other. Only the producer's credentials: a consumer
+	// alias sets its own in its block and takes none of these but OS_AUTH_URL.
+	a, c := accounts[0], accounts[1]
+	fmt.Fprintf(&b, "\n# Point the provider at it (identity v2.0, Rackspace style), as %s:\n", a.Username)
+	for _, line := range exports(srv) {
+		fmt.Fprintf(&b, "export %s\n", line)
 	}
-	fmt.Fprintf(&b, "# or identity v3: OS_AUTH_URL=%s OS_USER_DOMAIN_NAME=Default OS_PROJECT_ID=%s\n", srv.IdentityV3URL(), a.TenantID)
+	fmt.Fprintf(&b, "# A second provider block for %s sets its own username and api_key (or password);\n", c.Username)
+	b.WriteString("# a block that sets credentials takes none of OS_USERNAME and OS_API_KEY (OS_AUTH_URL still applies).\n")
+	fmt.Fprintf(&b, "# Identity v3: OS_AUTH_URL=%s OS_USERNAME=%s OS_PASSWORD=%s (without OS_API_KEY),\n", srv.IdentityV3URL(), a.Username, a.Password)
+	fmt.Fprintf(&b, "# or an application credential: POST %susers/%s/application_credentials, then\n", srv.IdentityV3URL(), a.UserID())
+	b.WriteString("# OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET.\n")
 	b.WriteString("\nPress Ctrl-C to stop.\n")
 	return b.String()
 }

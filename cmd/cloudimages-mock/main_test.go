@@ -253,3 +253,58 @@ func checkControl(t *testing.T, root string) {
 		t.Errorf("faulted list: %d", resp.StatusCode)
 	}
 }
+
+// TestBanner_matchesDocs: the variables the banner tells users to export are
+// exactly those of the testing guide and of README.md, for the default
+// address.
+func TestBanner_matchesDocs(t *testing.T) {
+	t.Parallel()
+	srv, err := mockserver.Start(mockserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	b := strings.ReplaceAll(banner(srv, mockserver.Options{Flavor: "glance"}, "nothing"), srv.URL(), "http://127.0.0.1:8788")
+	assignment := regexp.MustCompile(`\bOS_[A-Z_]+=\S+`)
+	var printed []string
+	for _, line := range strings.Split(b, "\n") {
+		if strings.HasPrefix(line, "export ") {
+			printed = append(printed, assignment.FindAllString(line, -1)...)
+		}
+	}
+	if len(printed) == 0 {
+		t.Fatalf("the banner exports nothing:\n%s", b)
+	}
+	docs := map[string]string{
+		// The guide's "Point the provider at it" block.
+		"templates/guides/testing-modules-with-the-mock.md.tmpl": "## Point the provider at it",
+		// README.md's "Point terraform at it" under the mock's section.
+		"README.md": "Point terraform at it",
+	}
+	for file, heading := range docs {
+		raw, err := os.ReadFile(filepath.Join("..", "..", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(raw)
+		i := strings.Index(text, heading)
+		if i < 0 {
+			t.Fatalf("%s has no %q", file, heading)
+		}
+		block := text[i:]
+		start := strings.Index(block, "```shell\n")
+		end := strings.Index(block[start+9:], "```")
+		if start < 0 || end < 0 {
+			t.Fatalf("%s: no shell block after %q", file, heading)
+		}
+		var documented []string
+		for _, line := range strings.Split(block[start+9:start+9+end], "\n") {
+			if strings.HasPrefix(line, "export ") {
+				documented = append(documented, assignment.FindAllString(line, -1)...)
+			}
+		}
+		if strings.Join(documented, " ") != strings.Join(printed, " ") {
+			t.Errorf("%s exports %v, the banner %v", file, documented, printed)
+		}
+	}
+}

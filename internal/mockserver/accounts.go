@@ -29,6 +29,10 @@ type principal struct {
 	DefaultRegion        string
 }
 
+// UserID is the account's Keystone v3 user id (what application credentials
+// are made under: POST /identity/v3/users/{user_id}/application_credentials).
+func (a Account) UserID() string { return userID(a.Username) }
+
 func (a Account) principal() principal {
 	return principal{
 		UserID: userID(a.Username), Username: a.Username,
