@@ -196,6 +196,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errSty
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
+			if rec, ok := w.(*recorder); ok {
+				rec.note = "client gone during the injected latency" // the log tells where an interruption landed
+			}
 			return true
 		case <-s.done:
 			return true

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pattern sends n GETs of one image and returns which of them got a 503, as a string of
@@ -181,5 +182,27 @@ func TestFaultsRandom_ControlPath(t *testing.T) {
 	fired, ok := listed["fired"].(map[string]any)
 	if !ok || fired["503"].(float64) < 5 || fired["503"].(float64) != float64(s.FaultsFired()["503"]) {
 		t.Errorf("listed fired %v, Go %v", listed["fired"], s.FaultsFired())
+	}
+}
+
+// A client that gives up during an injected latency leaves a note in the request log, so
+// that a test can tell its interruption landed in that request.
+func TestFaults_LatencyAbandonedIsLogged(t *testing.T) {
+	t.Parallel()
+	logged := make(chan string, 16)
+	s := startServer(t, Options{Logf: func(format string, args ...any) { logged <- fmt.Sprintf(format, args...) }})
+	s.InjectFault(Fault{Method: "GET", Path: regexp.MustCompile(`^/image/v2/images$`), Latency: time.Minute})
+	hc := &http.Client{Timeout: 200 * time.Millisecond}
+	if resp, err := hc.Get(s.URL() + "/image/v2/images"); err == nil {
+		_ = resp.Body.Close()
+		t.Fatal("answered during the latency")
+	}
+	select {
+	case l := <-logged:
+		if !strings.HasPrefix(l, "GET /image/v2/images ") || !strings.Contains(l, "(client gone during the injected latency)") {
+			t.Errorf("logged %q", l)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing logged")
 	}
 }
