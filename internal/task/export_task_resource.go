@@ -138,7 +138,11 @@ func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t := readTask(ctx, r.client, state.ID, &req.State, &resp.Diagnostics, client.TaskExport)
+	t, expired := readTask(ctx, r.client, state.ID, &req.State, &resp.Diagnostics, client.TaskExport)
+	if expired && running(state.Status) {
+		r.settleExpired(ctx, &state, &resp.State, &resp.Diagnostics)
+		return
+	}
 	if t == nil {
 		return
 	}

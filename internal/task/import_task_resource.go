@@ -173,11 +173,19 @@ func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t := readTask(ctx, r.client, state.ID, &req.State, &resp.Diagnostics, client.TaskImport)
+	t, expired := readTask(ctx, r.client, state.ID, &req.State, &resp.Diagnostics, client.TaskImport)
+	if expired && running(state.Status) {
+		r.settleExpired(ctx, &state, req.Private, &resp.State, &resp.Diagnostics)
+		return
+	}
 	if t == nil {
 		return
 	}
 	state.setFromAPI(t)
+	if _, ok := getNameMark(ctx, req.Private); !ok && running(state.Status) && tokenOf(client.TaskImageName(t)) != "" {
+		// An imported running task: keep its mark, which finds its image should the task expire unseen.
+		resp.Diagnostics.Append(setNameMark(ctx, resp.Private, nameMark{Marked: client.TaskImageName(t)})...)
+	}
 	if t.Status == client.TaskSuccess && r.renamePending(ctx, t, req.Private, resp.Private, &resp.Diagnostics) {
 		state.ImageName = types.StringValue(client.TaskImageName(t)) // the plan shows the rename
 	}

@@ -97,8 +97,9 @@ func replaceString() []planmodifier.String {
 // readTask refreshes a task. A task past its expires_at is 404: that is the
 // one exception to the rule that 404 removes a resource from the state, since
 // the task did run and its result (an image, an object) lives on; the last
-// known state is kept so that no new task is planned.
-func readTask(ctx context.Context, c *client.Client, id types.String, state *tfsdk.State, diags *diag.Diagnostics, wantType string) *client.Task {
+// known state is kept so that no new task is planned, and expired is true
+// (see expired.go for a task that expired while the state held it running).
+func readTask(ctx context.Context, c *client.Client, id types.String, state *tfsdk.State, diags *diag.Diagnostics, wantType string) (t *client.Task, expired bool) {
 	t, err := c.GetTask(ctx, id.ValueString())
 	if client.IsNotFound(err) {
 		var status types.String
@@ -107,21 +108,21 @@ func readTask(ctx context.Context, c *client.Client, id types.String, state *tfs
 			diags.AddError("Task not found",
 				fmt.Sprintf("No task %s is visible to this tenant. Tasks are forgotten 48 hours after they finish; "+
 					"only a task that still exists can be imported.", id.ValueString()))
-			return nil
+			return nil, false
 		}
 		tflog.Debug(ctx, "task expired: keeping its last known state", map[string]any{"task_id": id.ValueString()})
-		return nil
+		return nil, true
 	}
 	if err != nil {
 		diagnostics.APIError(diags, "read task "+id.ValueString(), err, "")
-		return nil
+		return nil, false
 	}
 	if t.Type != wantType {
 		diags.AddError("Wrong kind of task",
 			fmt.Sprintf("Task %s is an %s task, not an %s task: import it into the matching resource type.", t.ID, t.Type, wantType))
-		return nil
+		return nil, false
 	}
-	return t
+	return t, false
 }
 
 // inputString is a string of the task's input.
