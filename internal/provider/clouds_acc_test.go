@@ -135,3 +135,43 @@ func TestAccProvider_cloudsYAMLRackspace(t *testing.T) {
 		t.Fatal("identity v2.0 was never used")
 	}
 }
+
+// The docs' clouds.yaml and secure.yaml (examples/provider), with the mock's
+// URLs, region and accounts put in: every entry authenticates, chosen by
+// `cloud = "…"`.
+func TestAccProvider_cloudsYAMLExample(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	p := acctest.Producer
+	mine := acctest.CreateImageOutOfBand(t, srv, p, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	ac := makeAppCredential(t, srv, p, "example")
+	mock := strings.NewReplacer(
+		"https://identity.api.rackspacecloud.com/v2.0/", srv.IdentityV2URL(),
+		"https://keystone.example.com/v3/", srv.IdentityV3URL(),
+		"DFW", "MOCK", "RegionOne", "MOCK",
+		"my-user", p.Username, "my-project", p.TenantName,
+		"my-api-key", p.APIKey, "my-password", p.Password,
+		"6c2e7b9a0f1d4e3b8a5c4d2e1f0a9b8c", ac.ID, "my-credential-secret", ac.Secret,
+	)
+	files := map[string]string{}
+	for _, name := range []string{"clouds.yaml", "secure.yaml"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "provider", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = mock.Replace(string(raw))
+	}
+	for _, cloud := range []string{"rackspace", "mycloud", "ci"} {
+		t.Run(cloud, func(t *testing.T) {
+			t.Parallel()
+			cli := acctest.NewCLI(t, fmt.Sprintf("provider \"cloudimages\" {\n  cloud = %q\n}\n", cloud)+listAllOutput)
+			writeFiles(t, cli.Dir(), files)
+			cli.MustRun("init", "-input=false")
+			cli.MustRun("apply", "-auto-approve", "-input=false")
+			if ids := outputIDs(t, cli); !slices.Equal(ids, []string{mine}) {
+				t.Fatalf("cloud %s sees %v, want the producer's image %s", cloud, ids, mine)
+			}
+		})
+	}
+}
