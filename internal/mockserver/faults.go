@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"bytes"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"regexp"
@@ -191,6 +193,7 @@ func (t *faultTable) snapshot() ([]armedFault, []armedTaskFault) {
 // with an error. True means the request has been dealt with.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errStyle, f Fault) bool {
 	if f.Latency > 0 {
+		holdBody(r)
 		t := time.NewTimer(f.Latency)
 		defer t.Stop()
 		select {
@@ -216,6 +219,34 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, style errSty
 	}
 	style.write(w, r, errorf(f.Status, "%s", defaultExplanation(f.Status)))
 	return true
+}
+
+// maxHeldBody bounds what holdBody keeps in memory.
+const maxHeldBody = 16 << 20
+
+// holdBody reads the request body (up to maxHeldBody) into memory before a latency:
+// net/http notices a client that goes away only once the body has been read, and a test
+// that interrupts a held upload or create must see the request end then, not be
+// processed after the client gave up. The handler reads the same bytes afterwards.
+func holdBody(r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxHeldBody))
+	rest := r.Body
+	if err != nil {
+		rest = io.NopCloser(errReader{err})
+	}
+	r.Body = readCloser{io.MultiReader(bytes.NewReader(data), rest), r.Body}
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // cut closes the client's connection without a word.

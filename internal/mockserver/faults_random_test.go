@@ -206,3 +206,37 @@ func TestFaults_LatencyAbandonedIsLogged(t *testing.T) {
 		t.Fatal("nothing logged")
 	}
 }
+
+// The same for a request with a body: the server notices the client is gone only once
+// the body is read, so the latency reads it first, and the create is never processed.
+func TestFaults_LatencyAbandonedWithBodyIsNotProcessed(t *testing.T) {
+	t.Parallel()
+	logged := make(chan string, 16)
+	s := startServer(t, Options{Logf: func(format string, args ...any) { logged <- fmt.Sprintf(format, args...) }})
+	s.InjectFault(Fault{Method: "POST", Path: regexp.MustCompile(`^/image/v2/images$`), Latency: time.Minute})
+	hc := &http.Client{Timeout: 200 * time.Millisecond}
+	rq, _ := http.NewRequest("POST", s.URL()+"/image/v2/images", strings.NewReader(`{"name":"late"}`)) //nolint:noctx // a test
+	rq.Header.Set("X-Auth-Token", s.IssueToken(producer))
+	rq.Header.Set("Content-Type", "application/json")
+	if resp, err := hc.Do(rq); err == nil {
+		_ = resp.Body.Close()
+		t.Fatal("answered during the latency")
+	}
+	select {
+	case l := <-logged:
+		if !strings.Contains(l, "(client gone during the injected latency)") {
+			t.Errorf("logged %q", l)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("nothing logged: the server did not notice the client went away")
+	}
+	if n := len(s.Images()); n != 0 {
+		t.Errorf("%d images: the abandoned create was processed", n)
+	}
+	// a latency the client waits out still gets the whole body to the handler
+	s.InjectFault(Fault{Method: "POST", Path: regexp.MustCompile(`^/image/v2/images$`), Latency: time.Millisecond})
+	createImageID(t, s, map[string]any{"name": "in time"})
+	if imgs := s.Images(); len(imgs) != 1 || *imgs[0].Name != "in time" {
+		t.Errorf("images %+v", imgs)
+	}
+}
