@@ -79,7 +79,8 @@ func (r *exportTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Exports an image to the object store with an export task, and waits until the task " +
-			"succeeds. The task runs once: destroying this resource only forgets the task and leaves the exported " +
+			"succeeds. A wait cut short (Ctrl-C, a timeout) keeps the task in the state with a warning, and the next " +
+			"apply waits for that same task as an in-place update. The task runs once: destroying this resource only forgets the task and leaves the exported " +
 			"object alone. An object of the same name already in the container fails the task. Tasks expire 48 hours " +
 			"after they finish; the resource keeps its last known state after that and plans no new export.",
 		Attributes: attributes,

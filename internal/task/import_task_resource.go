@@ -92,7 +92,8 @@ func (r *importTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Imports an image from the object store with an import task, and waits until the task " +
-			"succeeds. The task runs once: destroying this resource only forgets the task and leaves the imported " +
+			"succeeds. A wait cut short (Ctrl-C, a timeout) keeps the task in the state with a warning, and the next " +
+			"apply waits for that same task as an in-place update. The task runs once: destroying this resource only forgets the task and leaves the imported " +
 			"image alone (manage the image's metadata with `cloudimages_image` and `import_from` instead, if the image " +
 			"should be deleted with the configuration). Tasks expire 48 hours after they finish; the resource keeps " +
 			"its last known state after that and plans no new import.",

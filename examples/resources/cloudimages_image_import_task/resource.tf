@@ -3,9 +3,12 @@ resource "cloudimages_image_import_task" "debian" {
   image_name  = "debian-13"
   import_from = "images/debian-13.vhd"
 
-  # How long to wait for the task to succeed (default 60m).
   timeouts {
+    # How long the create waits for the task to succeed (default 60m).
     create = "2h"
+    # How long a later apply waits for a task the create stopped waiting
+    # for (Ctrl-C, or out of create time), instead of starting another.
+    update = "2h"
   }
 }
 
