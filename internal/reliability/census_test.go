@@ -113,6 +113,7 @@ type census struct {
 	entries    int // state entries
 
 	dupN, repTasks, repUploads int // how many objects the lines above stand for
+	storedUploads              int // uploads the server stored in all
 }
 
 var tokenMark = regexp.MustCompile(` \[tf-[0-9a-f]+\]$`) // client.TokenName's mark
@@ -197,6 +198,7 @@ func take(srv *mockserver.Server, tenant string, states []stateEntry, preImages,
 		}
 	}
 	for id, n := range uploads {
+		c.storedUploads += n
 		// one stored upload per image a state holds; any other is work done again
 		if extra := n - btoi(len(holders[id]) > 0); extra > 0 {
 			c.repUploads += extra

@@ -155,11 +155,16 @@ func errorSummaries(stderr string) []string {
 			if errorLine.MatchString(lines[j]) {
 				break
 			}
-			s += ": " + d
+			// the detail's first paragraph, which terraform wraps
+			para := []string{strings.TrimSpace(d)}
+			for k := j + 1; k < len(lines) && strings.TrimSpace(strings.TrimLeft(lines[k], "│")) != ""; k++ {
+				para = append(para, strings.TrimSpace(strings.TrimLeft(lines[k], "│")))
+			}
+			s += ": " + strings.Join(para, " ")
 			break
 		}
-		if len(s) > 220 {
-			s = s[:220] + "…"
+		if r := []rune(s); len(r) > 240 {
+			s = string(r[:240]) + "…"
 		}
 		out = append(out, idLike.ReplaceAllString(s, "…"))
 	}

@@ -1,0 +1,387 @@
+package reliability
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+// The interruption table: for each resource and each step where the provider writes,
+// streams or waits, one apply is interrupted in that step, by SIGINT to terraform's
+// process group or by a create timeout, and the next applies must converge with no
+// orphan, no duplicate and no work done twice. The step is held by a long latency fault
+// on its route, so the interruption lands while that request is in flight; the mock's
+// request counters (arrivals) and its log (answers) prove where it landed.
+
+// step is where an interruption lands: the route of the request it holds.
+type step struct {
+	name          string
+	method, route string // as the mock's counters name it
+	path          string // a regexp of the request path, for the fault
+	next          string // "METHOD route" of the step after, which must not be reached; "" for none
+}
+
+var (
+	stepCreate = step{name: "image create", method: "POST", route: "/image/v2/images", path: `^/image/v2/images$`,
+		next: "PUT /image/v2/images/{image_id}/file"}
+	stepUpload = step{name: "upload", method: "PUT", route: "/image/v2/images/{image_id}/file", path: `^/image/v2/images/[^/]+/file$`}
+	stepTask   = step{name: "task create", method: "POST", route: "/image/v2/tasks", path: `^/image/v2/tasks$`,
+		next: "GET /image/v2/tasks/{task_id}"}
+	stepWait  = step{name: "task wait", method: "GET", route: "/image/v2/tasks/{task_id}", path: `^/image/v2/tasks/[^/]+$`}
+	stepPatch = step{name: "metadata patch", method: "PATCH", route: "/image/v2/images/{image_id}", path: `^/image/v2/images/[^/]+$`}
+)
+
+// subject is a resource of the table, alone in its configuration.
+type subject struct {
+	name    string
+	flavour string // mock flavour
+	// config prepares what the resource needs and returns its configuration for a create
+	// timeout.
+	config        func(t *testing.T, srv *mockserver.Server) func(timeout string) string
+	steps         []step
+	images        int    // images it makes
+	taskType      string // the task it runs, "" for none
+	uploads       int    // uploads it makes
+	keepsItsImage bool   // destroy leaves its image (an import task)
+}
+
+var subjects = []subject{
+	{
+		name: "cloudimages_image (file)", flavour: "glance", images: 1, uploads: 1,
+		steps: []step{stepCreate, stepUpload},
+		config: func(t *testing.T, srv *mockserver.Server) func(string) string {
+			file := acctest.WriteImageFile(t, "i.raw", 64<<10, 2)
+			return func(timeout string) string {
+				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name             = "interrupted"
+  file             = %q
+  disk_format      = "raw"
+  container_format = "bare"
+  timeouts {
+    create = %q
+  }
+}
+`, file.Path, timeout)
+			}
+		},
+	},
+	{
+		name: "cloudimages_image (import_from)", flavour: "rackspace", images: 1, taskType: "import",
+		steps: []step{stepTask, stepWait, stepPatch},
+		config: func(_ *testing.T, srv *mockserver.Server) func(string) string {
+			return func(timeout string) string {
+				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name        = "interrupted"
+  import_from = "images/disk.vhd"
+  min_disk    = 1
+  properties  = { step = "patched" }
+  timeouts {
+    create = %q
+  }
+}
+`, timeout)
+			}
+		},
+	},
+	{
+		name: "cloudimages_image_import_task", flavour: "rackspace", images: 1, taskType: "import", keepsItsImage: true,
+		steps: []step{stepTask, stepWait},
+		config: func(_ *testing.T, srv *mockserver.Server) func(string) string {
+			return func(timeout string) string {
+				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image_import_task" "x" {
+  image_name  = "interrupted"
+  import_from = "images/disk.vhd"
+  timeouts {
+    create = %q
+  }
+}
+`, timeout)
+			}
+		},
+	},
+	{
+		name: "cloudimages_image_export_task", flavour: "rackspace", taskType: "export",
+		steps: []step{stepTask, stepWait},
+		config: func(t *testing.T, srv *mockserver.Server) func(string) string {
+			_, id := acctest.RunSeedImportTask(t, srv, acctest.Producer, "to-export", "images/disk.vhd")
+			return func(timeout string) string {
+				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image_export_task" "x" {
+  image_id                  = %q
+  receiving_swift_container = "exports"
+  timeouts {
+    create = %q
+  }
+}
+`, id, timeout)
+			}
+		},
+	},
+}
+
+// answered counts, from the mock's request log, the answers per "METHOD path".
+type answered struct {
+	mu sync.Mutex
+	n  []string // "METHOD /path status"
+}
+
+func (a *answered) logf(format string, args ...any) {
+	if len(args) != 5 || !strings.HasPrefix(format, "%s %s %d") {
+		return
+	}
+	a.mu.Lock()
+	a.n = append(a.n, fmt.Sprintf("%v %v %v%v", args[0], args[1], args[2], args[4]))
+	a.mu.Unlock()
+}
+
+func (a *answered) count(method, path string) int { return a.matching(method, path, "") }
+
+// abandoned is how many requests of the step the client gave up while the mock held them.
+func (a *answered) abandoned(method, path string) int {
+	return a.matching(method, path, "(client gone during the injected latency)")
+}
+
+func (a *answered) matching(method, path, note string) int {
+	re := regexp.MustCompile(path)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, l := range a.n {
+		f := strings.Fields(l)
+		if f[0] == method && re.MatchString(strings.SplitN(f[1], "?", 2)[0]) && strings.HasSuffix(l, note) {
+			n++
+		}
+	}
+	return n
+}
+
+// interruption is one row of the table.
+type interruption struct {
+	subject, step, mode string
+	landed              string // "" when it landed in the step; else what happened
+	first               string // how the interrupted apply ended
+	applies             int    // applies after the interruption until converged; 0 = did not
+	images, tasks       int    // images of the tenant and tasks of the subject's type made in the row
+	uploads             int    // uploads the server stored
+	orphans             int
+	left                int // images destroy left, beyond what the subject keeps by design
+	exports             int // objects in exports after the row
+	problems            []string
+}
+
+func (r interruption) ok() bool { return r.landed == "" && len(r.problems) == 0 }
+
+const holdFor = 90 * time.Second // the latency that holds a step: longer than any row
+
+func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
+	t.Helper()
+	row := interruption{subject: s.name, step: st.name, mode: mode}
+	var log answered
+	var uploads uploadLog
+	srv := acctest.Mock(t, mockserver.Options{Flavor: s.flavour, Delay: 200 * time.Millisecond, Logf: func(format string, args ...any) {
+		log.logf(format, args...)
+		uploads.logf(format, args...)
+	}})
+	if s.flavour == "rackspace" {
+		rackspace.setup(t, srv)
+	}
+	short := "3s"
+	if mode == "SIGINT" {
+		short = "10m"
+	}
+	config := s.config(t, srv)
+	d := newDir(t, config(short))
+	d.init(t)
+	preImages, preTasks := imageIDs(srv), taskIDs(srv)
+	// every attempt at the step is held, retries included, so the timeout runs out there
+	srv.InjectFault(mockserver.Fault{Method: st.method, Path: regexp.MustCompile(st.path), Latency: holdFor, Times: -1})
+
+	stop := make(chan struct{})
+	var landed string
+	go func() {
+		// SIGINT once the step's request is in flight: arrived (counted) and not answered
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			if srv.RequestCount(st.method, st.route) > log.count(st.method, st.path) {
+				if mode == "SIGINT" {
+					time.Sleep(300 * time.Millisecond) // let the provider be well inside the call
+					close(stop)
+				}
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		landed = "the step's request never arrived"
+	}()
+	first := d.run(2*time.Minute, stop, "apply", "-auto-approve", "-input=false")
+	srv.ClearFaults()
+	row.first = "error"
+	if first.ok() {
+		row.first = "exit 0"
+		if strings.Contains(first.stdout+first.stderr, "Warning: ") {
+			row.first = "exit 0, warning"
+		}
+	}
+	switch {
+	case landed != "":
+		row.landed = landed
+	case mode == "SIGINT" && !first.interrupted:
+		row.landed = "the apply ended before the SIGINT: " + strings.Join(errorSummaries(first.stderr), "; ")
+	case log.abandoned(st.method, st.path) == 0:
+		row.landed = "no request of the step was abandoned in flight"
+	case st.next != "" && srv.RequestCounts()[st.next] > 0:
+		row.landed = "the step after (" + st.next + ") was reached"
+	}
+	// the timeout ends in the step: the error says so; then a user raises it and applies again
+	d2 := newDirAt(d, config("10m"))
+	for i := 1; i <= 3; i++ {
+		a := d2.run(3*time.Minute, nil, "apply", "-auto-approve", "-input=false")
+		if !a.ok() {
+			row.problems = append(row.problems, fmt.Sprintf("re-apply %d: %s", i, strings.Join(errorSummaries(a.stderr), "; ")))
+			continue
+		}
+		if p := d2.run(3*time.Minute, nil, "plan", "-detailed-exitcode", "-input=false"); p.code == 0 {
+			row.applies = i
+			break
+		} else if p.code == 2 {
+			row.problems = append(row.problems, strings.Join(planChanges(p.stdout), "; "))
+		}
+	}
+	if row.applies == 0 {
+		row.problems = append(row.problems, "did not converge in 3 applies")
+	}
+	states, err := readState(0, d2.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := take(srv, acctest.Producer.TenantID, states, preImages, preTasks, uploads.take())
+	row.images, row.orphans = c.images, len(c.orphans)
+	for _, n := range c.repeated {
+		row.problems = append(row.problems, "repeated: "+n)
+	}
+	for _, n := range append(append(c.orphans, c.duplicates...), c.shared...) {
+		row.problems = append(row.problems, n)
+	}
+	for _, task := range srv.Tasks() {
+		if !preTasks[task.ID] && task.Type == s.taskType {
+			row.tasks++
+		}
+	}
+	row.uploads = c.storedUploads
+	if row.uploads != s.uploads {
+		row.problems = append(row.problems, fmt.Sprintf("%d uploads stored, want %d", row.uploads, s.uploads))
+	}
+	if row.images != s.images {
+		row.problems = append(row.problems, fmt.Sprintf("%d images, want %d", row.images, s.images))
+	}
+	if s.taskType != "" && row.tasks != 1 {
+		row.problems = append(row.problems, fmt.Sprintf("%d %s tasks, want 1", row.tasks, s.taskType))
+	}
+	if s.taskType == "export" {
+		row.exports = len(srv.Objects(acctest.Producer.TenantID)) - 1 // the source object
+		if row.exports != 1 {
+			row.problems = append(row.problems, fmt.Sprintf("%d exported objects, want 1", row.exports))
+		}
+	}
+	if r := d2.run(3*time.Minute, nil, "destroy", "-auto-approve", "-input=false"); !r.ok() {
+		row.problems = append(row.problems, "destroy: "+strings.Join(errorSummaries(r.stderr), "; "))
+	}
+	for _, img := range srv.Images() {
+		if !preImages[img.ID] && img.Owner == acctest.Producer.TenantID && !c.keep[img.ID] {
+			row.left++
+			row.problems = append(row.problems, "left after destroy: "+img.ID+" ("+img.Status+")")
+		}
+	}
+	return row
+}
+
+// newDirAt writes config into d's directory (state and plugins kept) and returns it.
+func newDirAt(d *tfDir, config string) *tfDir {
+	raw, err := os.ReadFile(d.dir + "/main.tf")
+	if err == nil {
+		// keep NewCLI's terraform block: it is everything before the first provider block
+		if i := strings.Index(string(raw), "provider \"cloudimages\""); i > 0 {
+			_ = os.WriteFile(d.dir+"/main.tf", []byte(string(raw[:i])+config), 0o600)
+		}
+	}
+	return d
+}
+
+func interruptionTable(t *testing.T) []interruption {
+	t.Helper()
+	type cell struct {
+		s    subject
+		st   step
+		mode string
+	}
+	var cells []cell
+	for _, s := range subjects {
+		for _, st := range s.steps {
+			for _, mode := range []string{"SIGINT", "timeout"} {
+				cells = append(cells, cell{s, st, mode})
+			}
+		}
+	}
+	rows := make([]interruption, len(cells))
+	t.Run("rows", func(t *testing.T) {
+		for i, c := range cells {
+			t.Run(strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(c.s.name+"/"+c.st.name+"/"+c.mode), func(t *testing.T) {
+				t.Parallel()
+				rows[i] = interruptRow(t, c.s, c.st, c.mode)
+			})
+		}
+	})
+	return rows
+}
+
+func interruptionMarkdown(rows []interruption) string {
+	var b strings.Builder
+	b.WriteString("| resource | step | interruption | landed in the step | the interrupted apply | applies after it to converge | images | tasks | uploads stored | orphans | left after destroy | problems |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range rows {
+		if r.subject == "" {
+			continue // not run (-run chose other rows)
+		}
+		landed := "yes"
+		if r.landed != "" {
+			landed = "**no**: " + r.landed
+		}
+		applies := fmt.Sprint(r.applies)
+		if r.applies == 0 {
+			applies = "**no**"
+		}
+		problems := "none"
+		if len(r.problems) > 0 {
+			problems = "**" + strings.ReplaceAll(strings.Join(r.problems, "; "), "|", "/") + "**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %s |\n", r.subject, r.step, r.mode, landed, r.first, applies,
+			r.images, r.tasks, r.uploads, r.orphans, r.left, problems)
+	}
+	return b.String()
+}
+
+// TestInterruptions is the table as a test: every row must land in its step and
+// converge after it with nothing made twice and nothing left.
+func TestInterruptions(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("CLOUDIMAGES_SOAK") == "full" {
+		t.Skip("make soak runs the table inside TestSoak")
+	}
+	rows := interruptionTable(t)
+	t.Logf("\n%s", interruptionMarkdown(rows))
+	for _, r := range rows {
+		if r.subject != "" && !r.ok() {
+			t.Errorf("%s, %s, %s: landed %q; %s", r.subject, r.step, r.mode, r.landed, strings.Join(r.problems, "; "))
+		}
+	}
+}
