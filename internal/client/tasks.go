@@ -168,6 +168,9 @@ func (c *Client) createTask(ctx context.Context, typ string, input map[string]an
 		if err == nil {
 			return &t, nil
 		}
+		if ctx.Err() != nil || (attempt >= c.maxRetries && UnknownOutcome(err)) {
+			return c.resolveLostCreate(ctx, typ, since, ours, err)
+		}
 		if attempt >= c.maxRetries || !transient(err) {
 			return nil, err
 		}
@@ -189,6 +192,30 @@ func (c *Client) createTask(ctx context.Context, typ string, input map[string]an
 		}
 	}
 }
+
+// resolveLostCreate looks, one last time, for the task a POST may have made
+// when no answer will come: the caller gave up (Ctrl-C, its timeout) while
+// the POST was in flight, or the last try's answer was lost. The look runs
+// on a short context of its own, since the caller's may be over; a task
+// found is returned as made, so that the caller records it rather than
+// leave it unknown (and post a second one on the next apply).
+func (c *Client) resolveLostCreate(ctx context.Context, typ string, since time.Time, ours func(*Task) bool, err error) (*Task, error) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostCreateLookup)
+	defer cancel()
+	found, ferr := c.findTask(lctx, typ, since, ours)
+	if ferr != nil {
+		return nil, fmt.Errorf("%w; and looking for the task it may have made failed: %v", err, ferr)
+	}
+	if found == nil {
+		return nil, err
+	}
+	tflog.Info(c.secrets.mask(lctx), "Adopting the task this create made (no answer came)",
+		map[string]any{"task_id": found.ID, "type": typ, "error": err.Error()})
+	return found, nil
+}
+
+// lostCreateLookup bounds resolveLostCreate's look.
+const lostCreateLookup = 20 * time.Second
 
 // taskClockSkew is how far the server's clock may be behind ours when
 // findTask decides that a task was made since a create began.

@@ -1,7 +1,12 @@
 package task_test
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -280,6 +285,71 @@ func TestAccImportTask_failureAfterResumeIsReplaced(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 2), imagesNamed(srv, "imported")),
 			},
+		},
+	})
+}
+
+// holdAnswers is an images endpoint in front of the mock that lets a task
+// create through, then holds its answer until the client gives up: the task
+// exists, but the create timeout runs out before anyone hears of it.
+func holdAnswers(t *testing.T, srv *mockserver.Server) string {
+	t.Helper()
+	target, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != tasksRoute {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		// Let the mock make the task, whatever becomes of the client.
+		rec := httptest.NewRecorder()
+		proxy.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+		<-r.Context().Done()
+	}))
+	t.Cleanup(front.Close)
+	return front.URL + "/image/v2"
+}
+
+// A create timeout that runs out while the task create is in flight: the
+// provider looks for the task bearing its token before giving up, finds
+// it, saves it and warns; the next apply waits for it. One task, one image.
+func TestAccImportTask_createAnswerLateIsFoundByItsToken(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 200 * time.Millisecond})
+	seedVHD(t, srv)
+	endpoint := holdAnswers(t, srv)
+	config := acctest.ProviderConfig(srv, acctest.Producer, fmt.Sprintf("  endpoint = %q", endpoint)) + `
+resource "cloudimages_image_import_task" "vhd" {
+  image_name  = "imported"
+  import_from = "images/disk.vhd"
+  timeouts {
+    create = "1s"
+  }
+}
+`
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ExpectNonEmptyPlan: true, // the task finished meanwhile: the rename is planned
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+				},
+				Check: tasksPosted(srv, 1),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("imported")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), imagesNamed(srv, "imported")),
+			},
+			{Config: config, PlanOnly: true},
 		},
 	})
 }
