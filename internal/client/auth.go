@@ -116,6 +116,17 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("reading the identity response from %s: %w", identity.Used, err)
 	}
 	c.tenantID = info.tenantID
+	// Both a project id and a name (as Horizon's RC files export them): the
+	// token is scoped by the id, as keystoneauth does; a name that is another
+	// project's is a mistake to report, not to ignore.
+	if ver == identityV3 && method != authAppCredential && cfg.TenantID != "" && cfg.TenantName != "" && info.tenantName != cfg.TenantName {
+		return nil, &ConfigError{
+			Attributes: []string{AttrTenantID, AttrTenantName},
+			Summary:    "Project id and name disagree",
+			Detail: fmt.Sprintf("the token is scoped to the project of tenant_id %q, which is named %q, not %q as tenant_name says; set one of them, or make them agree.",
+				cfg.TenantID, info.tenantName, cfg.TenantName),
+		}
+	}
 	if cfg.Endpoint != "" {
 		base, _ := normalizeImageEndpoint(cfg.Endpoint) // validated
 		c.region = cfg.Region

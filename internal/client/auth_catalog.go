@@ -13,6 +13,7 @@ import (
 // authInfo is what the client needs from the token response.
 type authInfo struct {
 	tenantID      string
+	tenantName    string // identity v3 only
 	defaultRegion string
 	iface         string
 	hasImage      bool
@@ -88,7 +89,7 @@ func readV3(info *authInfo, project func() (*tokens3.Project, error), catalog fu
 		return nil, err
 	}
 	if p != nil {
-		info.tenantID = p.ID
+		info.tenantID, info.tenantName = p.ID, p.Name
 	}
 	cat, err := catalog()
 	if err != nil {

@@ -154,6 +154,31 @@ func TestNew_v3Password(t *testing.T) {
 	}
 }
 
+// A project id and name both set, as Horizon's RC files export them: the
+// token is scoped by the id; a name of another project is an error.
+func TestNew_v3ProjectIDAndName(t *testing.T) {
+	t.Parallel()
+	f := newFakeCloud(t)
+	f.regions = []string{"RegionOne"}
+	cfg := Config{AuthURL: f.v3URL(), Username: f.user, Password: f.password, TenantID: f.tenantID, TenantName: f.tenantName}
+	c, err := New(testCtx(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TenantID() != f.tenantID {
+		t.Errorf("tenant %q", c.TenantID())
+	}
+	if scope := dig(t, f.identityBodies[0], "auth", "scope", "project"); scope["id"] != f.tenantID || scope["name"] != nil {
+		t.Errorf("scope = %v, want the id alone", scope)
+	}
+	cfg.TenantName = "someone-else"
+	_, err = New(testCtx(t), cfg)
+	ce := asConfigError(t, err)
+	if !reflect.DeepEqual(ce.Attributes, []string{AttrTenantID, AttrTenantName}) || !strings.Contains(ce.Detail, `not "someone-else"`) {
+		t.Errorf("disagreeing name: %v %s", ce.Attributes, ce.Detail)
+	}
+}
+
 func TestNew_v3TokenPassthrough(t *testing.T) {
 	t.Parallel()
 	f := newFakeCloud(t)
@@ -331,7 +356,6 @@ func TestNew_configErrors(t *testing.T) {
 		{"app cred and password", Config{ApplicationCredentialID: "i", ApplicationCredentialSecret: "s", Username: "u", Password: "p", AuthURL: "https://h/v3/"}, []string{"application_credential_secret", "password"}, "exactly one"},
 		{"bad interface", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", Interface: "private"}, []string{"endpoint_type"}, "private"},
 		{"cert without key", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", ClientCert: "c.pem"}, []string{"cert", "key"}, "both"},
-		{"v3 two projects", Config{Username: "u", Password: "p", AuthURL: "https://h/v3", TenantID: "a", TenantName: "b"}, []string{"tenant_id", "tenant_name"}, "both are set"},
 		{"cacert missing", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", CACert: filepath.Join(dir, "missing.pem")}, []string{"cacert_file"}, "missing.pem"},
 		{"cacert invalid", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", CACert: notPEM}, []string{"cacert_file"}, "PEM"},
 		{"cacert inline invalid", Config{Username: "u", APIKey: "k", AuthURL: "https://h/v2.0/", CACert: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n"}, []string{"cacert_file"}, "inline"},

@@ -197,12 +197,5 @@ func resolveIdentity(ctx context.Context, hc *http.Client, cfg Config, m authMet
 				strings.Join(needAttrs, ", "), need, cfg.AuthURL, ver),
 		}
 	}
-	if ver == identityV3 && cfg.TenantID != "" && cfg.TenantName != "" {
-		return info, ver, &ConfigError{
-			Attributes: []string{AttrTenantID, AttrTenantName},
-			Summary:    "Conflicting project",
-			Detail:     "identity v3 scopes a token to one project, named by id or by name, but both are set.",
-		}
-	}
 	return info, ver, nil
 }

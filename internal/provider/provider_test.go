@@ -304,3 +304,29 @@ func TestAccProvider_endpointInterfaceEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// An OpenStack RC file as Horizon and devstack write it (an unversioned
+// identity URL, project id and name, domains, interface, identity version)
+// authenticates with an empty block, as the migration guide promises.
+func TestAccProvider_openstackRCFile(t *testing.T) {
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	p := acctest.Producer
+	id := acctest.CreateImageOutOfBand(t, srv, p, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	for k, v := range map[string]string{
+		"OS_AUTH_URL": srv.URL() + "/identity", "OS_IDENTITY_API_VERSION": "3",
+		"OS_USERNAME": p.Username, "OS_PASSWORD": p.Password,
+		"OS_PROJECT_ID": p.TenantID, "OS_PROJECT_NAME": p.TenantName,
+		"OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_ID": "default",
+		"OS_REGION_NAME": "MOCK", "OS_INTERFACE": "public",
+	} {
+		t.Setenv(k, v)
+	}
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		Config:            `provider "cloudimages" {}` + listAll,
+		ConfigStateChecks: seesImage(id),
+	}}})
+	if n := srv.RequestCount("POST", "/identity/v3/auth/tokens"); n == 0 {
+		t.Error("identity v3 was never used")
+	}
+}
