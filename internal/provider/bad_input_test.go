@@ -36,7 +36,7 @@ func TestAccBadInput_refusedBeforeAnyImageCall(t *testing.T) {
 		// The provider block.
 		"provider auth_url":    {`provider "cloudimages" { auth_url = "identity.example.com" }` + "\n" + `data "cloudimages_images" "x" {}`, []string{"Invalid URL", "auth_url"}},
 		"provider endpoint":    {`provider "cloudimages" { endpoint = "ftp://images" }` + "\n" + `data "cloudimages_images" "x" {}`, []string{"Invalid URL", "endpoint"}},
-		"provider credentials": {`provider "cloudimages" {` + "\n" + `api_key = "a"` + "\n" + `password = "b"` + "\n}\n" + `data "cloudimages_images" "x" {}`, []string{"Conflicting credentials", "api_key"}},
+		"provider credentials": {`provider "cloudimages" {` + "\n" + `api_key = "a"` + "\n" + `password = "b"` + "\n}\n" + `data "cloudimages_images" "x" {}`, []string{"Invalid Attribute Combination", "cannot be configured together", "[password,api_key]"}},
 		"provider max_retries": {`provider "cloudimages" { max_retries = 99 }` + "\n" + `data "cloudimages_images" "x" {}`, []string{"max_retries", "between 0 and 50"}},
 		// cloudimages_image.
 		"image disk_format":      {res("cloudimages_image", `name = "x"`+"\n"+`disk_format = "floppy"`), []string{"disk_format", "value must be one of"}},

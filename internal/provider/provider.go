@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,7 +34,10 @@ import (
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/cloudimages/cloudimages"
 
-var _ provider.Provider = (*cloudImagesProvider)(nil)
+var (
+	_ provider.Provider                     = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*cloudImagesProvider)(nil)
+)
 
 // New returns a constructor of the provider, as providerserver wants it.
 func New(version string) func() provider.Provider {
@@ -83,6 +87,25 @@ func schemaAttribute(a argument) schema.Attribute {
 		attr.Validators = []validator.String{validate.HTTPURL()}
 	}
 	return attr
+}
+
+// secretArguments are the provider block's secrets, of which one
+// authenticates.
+var secretArguments = []string{client.AttrPassword, client.AttrAPIKey, client.AttrToken, client.AttrApplicationCredentialSecret}
+
+// ConfigValidators refuse, when validating (before any credential is read
+// from elsewhere), a block that sets two secrets. Conflicts between values
+// from the environment or clouds.yaml are found by Configure, which knows
+// where each value came from.
+func (p *cloudImagesProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	// One validator per pair, so that the message names the two set.
+	var out []provider.ConfigValidator
+	for i, a := range secretArguments {
+		for _, b := range secretArguments[i+1:] {
+			out = append(out, providervalidator.Conflicting(path.MatchRoot(a), path.MatchRoot(b)))
+		}
+	}
+	return out
 }
 
 func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

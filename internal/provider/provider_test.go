@@ -117,7 +117,9 @@ func TestAccProvider_badCredentials(t *testing.T) {
 		"wrong api key": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"wrong\"", v2),
 			[]string{"401", "Unable to authenticate user with credentials provided"}},
 		"api key and password": {fmt.Sprintf("auth_url = %q\nusername = \"producer\"\napi_key = \"a\"\npassword = \"b\"", v2),
-			[]string{"Conflicting credentials", "api_key from the provider block"}},
+			[]string{"Invalid Attribute Combination", "cannot be configured together", "[password,api_key]"}},
+		"application credential and token": {fmt.Sprintf("auth_url = %q\ntoken = \"t\"\napplication_credential_id = \"i\"\napplication_credential_secret = \"s\"", v2),
+			[]string{"Invalid Attribute Combination", "cannot be configured together", "[token,application_credential_secret]"}},
 		"no secret":       {fmt.Sprintf("auth_url = %q\nusername = \"producer\"", v2), []string{"api_key", "password"}},
 		"no credentials":  {fmt.Sprintf("auth_url = %q", v2), []string{"username", "api_key", "token"}},
 		"bad max_retries": {fmt.Sprintf("auth_url = %q\nmax_retries = -1", v2), []string{"max_retries", "between 0 and 50"}},
@@ -329,4 +331,19 @@ func TestAccProvider_openstackRCFile(t *testing.T) {
 	if n := srv.RequestCount("POST", "/identity/v3/auth/tokens"); n == 0 {
 		t.Error("identity v3 was never used")
 	}
+}
+
+// Two secrets from the environment are refused by Configure, which says
+// where each came from.
+func TestAccProvider_conflictingEnvironment(t *testing.T) {
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	t.Setenv("OS_AUTH_URL", srv.IdentityV2URL())
+	t.Setenv("OS_USERNAME", acctest.Producer.Username)
+	t.Setenv("OS_API_KEY", acctest.Producer.APIKey)
+	t.Setenv("OS_PASSWORD", acctest.Producer.Password)
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		Config:      `provider "cloudimages" {}` + listAll,
+		ExpectError: acctest.ErrorLike("Conflicting credentials", "api_key (from the environment variable OS_API_KEY)", "password (from the environment variable OS_PASSWORD)"),
+	}}})
 }
