@@ -362,10 +362,19 @@ func interruptionMarkdown(rows []interruption) string {
 		}
 		problems := "none"
 		if len(r.problems) > 0 {
-			problems = "**" + strings.ReplaceAll(strings.Join(r.problems, "; "), "|", "/") + "**"
+			problems = fmt.Sprintf("**%d**, below", len(r.problems))
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %s |\n", r.subject, r.step, r.mode, landed, r.first, applies,
 			r.images, r.tasks, r.uploads, r.orphans, r.left, problems)
+	}
+	var details strings.Builder
+	for _, r := range rows {
+		for _, p := range r.problems {
+			fmt.Fprintf(&details, "- %s, %s, %s: %s\n", r.subject, r.step, r.mode, p)
+		}
+	}
+	if details.Len() > 0 {
+		b.WriteString("\nProblems:\n\n" + details.String())
 	}
 	return b.String()
 }

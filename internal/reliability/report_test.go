@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -108,6 +109,23 @@ func details(rows []roundResult) string {
 	return b.String()
 }
 
+// revision is the commit measured: SOAK_REVISION when set (a run from an exported tree),
+// else git's HEAD, marked when the tree has changes.
+func revision() string {
+	if r := os.Getenv("SOAK_REVISION"); r != "" {
+		return "commit " + r
+	}
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "an unknown commit"
+	}
+	rev := "commit " + strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		rev += " with uncommitted changes in the tree"
+	}
+	return rev
+}
+
 func machine() string {
 	model := "unknown CPU"
 	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -122,10 +140,11 @@ func machine() string {
 }
 
 // reliabilityDoc is RELIABILITY.md.
-func reliabilityDoc(p params, rows []roundResult, loadBefore, loadAfter string, took time.Duration) string {
+func reliabilityDoc(p params, rows []roundResult, interruptions []interruption, loadBefore, loadAfter string, took time.Duration) string {
 	var b strings.Builder
 	b.WriteString("# Reliability\n\n")
-	fmt.Fprintf(&b, "Full run of `make soak` on %s, %s in all.\nMachine: %s (shared with other work).\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second), machine())
+	fmt.Fprintf(&b, "Full run of `make soak` on %s, %s in all, of %s.\nMachine: %s (shared with other work).\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second), revision(), machine())
 	fmt.Fprintf(&b, "Load average (1, 5, 15 min) when the run started: %s; when it ended: %s.\n\n", loadBefore, loadAfter)
 	b.WriteString("## What a round does\n\n")
 	fmt.Fprintf(&b, "Parameters: SOAK_ROUNDS=%d rounds per flavour, SOAK_SEED=%d, SOAK_SHARE=%.3g, SOAK_SIZE=%d, SOAK_APPLIES=%d, %s per terraform command.\n\n",
@@ -177,6 +196,26 @@ to run. The counts are comparable from run to run, not identical.
 `)
 	b.WriteString(details(rows))
 	b.WriteString(`
+## Interruptions
+
+One resource alone in its configuration, one row per step where the provider writes, streams or
+waits, each interrupted twice: by SIGINT to terraform's process group (as Ctrl-C in a terminal)
+and by a create timeout of 3 s. A latency fault of 90 s on the step's route (every request of that
+method and path, retries included) holds the step; the SIGINT is sent once the mock has counted the
+request and not answered it. The row has landed in its step when the mock's request log shows a
+request of that route abandoned by the client during the latency ("client gone during the injected
+latency") and the step after it was never reached. Then, with the faults off and a create timeout
+of 10 m (what a user does after a timeout), up to 3 applies, each followed by a plan that must be
+empty; then the count, then destroy. Mock delay: 200 ms per asynchronous step.
+
+`)
+	b.WriteString(interruptionMarkdown(interruptions))
+	b.WriteString(`
+- **images**, **tasks**: made during the row (tasks of the resource's own type; the export row's source image was made before).
+- **uploads stored**: uploads the mock stored (204 to a PUT of the image's data).
+- A row passes when it landed, converged, made one image (none for an export), ran its task once, stored one upload
+  (file images), left no orphan, and destroy left nothing beyond what the resource keeps by design.
+
 ## What is recorded where
 
 - **The mock** (internal/mockserver) is the ground truth: ` + "`Server.Images()`" + ` and ` + "`Server.Tasks()`" + ` (every task of the
@@ -184,7 +223,7 @@ to run. The counts are comparable from run to run, not identical.
   to it, e.g. "answer lost"), its request counters and its fired-fault counters.
 - **Terraform's state** of each run (` + "`terraform.tfstate`" + ` in its working directory, read as JSON): which image
   and task ids each resource instance holds.
-- **The provider** is what must connect the two after a lost answer: the id of a create it sent, the mark
+- **The provider** is what must connect the two after a lost answer: the image id it chose itself for an image create, the mark
   (` + "` [tf-<token>]`" + ` in the image name of an import task, see internal/client/tasks.go) or the export's own object
   name, which the next apply looks up instead of starting the work again. This soak does not read the provider's
   private state; it judges by the outcome above.
@@ -193,6 +232,7 @@ to run. The counts are comparable from run to run, not identical.
 
 - ` + "`make soak`" + ` runs this (TestSoak in internal/reliability, CLOUDIMAGES_SOAK=full) and rewrites this file;
   ` + "`SOAK_ROUNDS`, `SOAK_SEED`, `SOAK_SHARE`, `SOAK_SIZE` and `SOAK_APPLIES`" + ` change it.
+- ` + "`go test -count=1 -run TestInterruptions ./internal/reliability/`" + ` runs the interruption table alone (about a minute).
 - ` + "`go test -count=1 -run TestSoak_short ./internal/reliability/`" + ` is one seeded round per flavour with a few resources
   (part of the normal tests); it fails on any orphan, duplicate, object in two states, leftover, or round that does not converge.
 `)

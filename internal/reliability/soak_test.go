@@ -81,7 +81,7 @@ resource "cloudimages_image_member_status" "s" {
   image_id = cloudimages_image_member.m[count.index].image_id
   status   = "accepted"
 }
-`, size, members, statuses, file.Path, acctest.Consumer.TenantID), fmt.Sprintf("%d images of 64 KiB from a file, %d members, %d accepted statuses (consumer alias)", size, members, statuses)
+`, size, members, statuses, file.Path, acctest.Consumer.TenantID), fmt.Sprintf("%d images of 64 KiB from a file, %d of them shared with a member, %d of those accepted by the consumer (cloudimages_image_member_status through a provider alias with the consumer's credentials)", size, members, statuses)
 	},
 }
 
@@ -117,7 +117,7 @@ resource "cloudimages_image_export_task" "e" {
   image_id                  = cloudimages_image.imp[count.index].id
   receiving_swift_container = "exports"
 }
-`, images, tasks, exports), fmt.Sprintf("%d images with import_from, %d import tasks, %d export tasks (of those images); mock delay 100 ms per step", images, tasks, exports)
+`, images, tasks, exports), fmt.Sprintf("%d cloudimages_image with import_from, %d cloudimages_image_import_task, %d cloudimages_image_export_task of the first images; mock delay 100 ms per asynchronous step", images, tasks, exports)
 	},
 }
 
@@ -177,6 +177,9 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 	note := func(r tfResult) {
 		mu.Lock()
 		defer mu.Unlock()
+		if r.ok() {
+			res.errors = append(res.errors, warningSummaries(r.stdout+r.stderr)...)
+		}
 		if r.args[0] == "plan" && r.code == 2 {
 			res.dirty++
 			res.errors = append(res.errors, planChanges(r.stdout)...)
@@ -390,12 +393,18 @@ func TestSoak(t *testing.T) {
 	load := loadAvg()
 	start := time.Now()
 	rows := soak(t, p)
-	doc := reliabilityDoc(p, rows, load, loadAvg(), time.Since(start))
+	interruptions := interruptionTable(t)
+	doc := reliabilityDoc(p, rows, interruptions, load, loadAvg(), time.Since(start))
 	if err := os.WriteFile("../../RELIABILITY.md", []byte(doc), 0o644); err != nil { //nolint:gosec // a document
 		t.Fatal(err)
 	}
 	t.Logf("\n%s", doc)
 	check(t, rows)
+	for _, r := range interruptions {
+		if !r.ok() {
+			t.Errorf("interruption %s, %s, %s: landed %q; %s", r.subject, r.step, r.mode, r.landed, strings.Join(r.problems, "; "))
+		}
+	}
 }
 
 func loadAvg() string {

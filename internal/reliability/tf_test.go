@@ -129,18 +129,33 @@ func cleanEnv() []string {
 }
 
 var (
-	errorLine = regexp.MustCompile(`(?m)^[│╷\s]*Error: (.*)$`)
-	idLike    = regexp.MustCompile(`127\.0\.0\.1:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\[tf-[0-9a-f]+\]|\b\d+(\.\d+)?(ms|s|m)?\b`)
+	errorLine   = regexp.MustCompile(`(?m)^[│╷\s]*Error: (.*)$`)
+	warningLine = regexp.MustCompile(`(?m)^[│╷\s]*Warning: (.*)$`)
+	idLike      = regexp.MustCompile(`127\.0\.0\.1:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\[tf-[0-9a-f]+\]|\b\d+(\.\d+)?(ms|s|m)?\b`)
 )
 
 // errorSummaries are terraform's error diagnostics of a run, each its summary and the
 // first line of its detail, with ids, numbers and ports taken out so that the same cause
 // counts as one.
-func errorSummaries(stderr string) []string {
+func errorSummaries(stderr string) []string { return diagnostics(errorLine, stderr) }
+
+// warningSummaries are the warnings of a run, as errorSummaries.
+func warningSummaries(stdout string) []string {
+	var out []string
+	for _, w := range diagnostics(warningLine, stdout) {
+		if strings.HasPrefix(w, "Provider development overrides are in effect") {
+			continue // how the harness installs the provider, said on every run
+		}
+		out = append(out, "warning: "+w)
+	}
+	return out
+}
+
+func diagnostics(head *regexp.Regexp, stderr string) []string {
 	var out []string
 	lines := strings.Split(stderr, "\n")
 	for i, l := range lines {
-		m := errorLine.FindStringSubmatch(l)
+		m := head.FindStringSubmatch(l)
 		if m == nil {
 			continue
 		}
@@ -152,7 +167,7 @@ func errorSummaries(stderr string) []string {
 				strings.HasPrefix(lines[j], "  ") || strings.HasPrefix(lines[j], "│   ") {
 				continue
 			}
-			if errorLine.MatchString(lines[j]) {
+			if errorLine.MatchString(lines[j]) || warningLine.MatchString(lines[j]) {
 				break
 			}
 			// the detail's first paragraph, which terraform wraps
@@ -197,7 +212,7 @@ func planChanges(stdout string) []string {
 			if strings.TrimSpace(a) == "}" || planLine.MatchString(a) {
 				break
 			}
-			if f := strings.Fields(a); len(f) >= 2 && (f[0] == "~" || f[0] == "+" || f[0] == "-" || f[0] == "-/+") && f[1] != "{" {
+			if f := strings.Fields(a); len(f) >= 3 && (f[0] == "~" || f[0] == "+" || f[0] == "-" || f[0] == "-/+") && (f[2] == "=" || f[2] == "{") {
 				attrs = append(attrs, f[0]+f[1])
 			}
 		}
