@@ -20,7 +20,7 @@ import (
 func TestAccImportTask_cliTimeoutWarnsAndPlansTheWait(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
 	cli := acctest.NewCLI(t, timedImport(srv, "imported", "1s"))
 	cli.MustRun("init", "-input=false")

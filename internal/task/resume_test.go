@@ -31,6 +31,11 @@ import (
 
 const tasksRoute = "/image/v2/tasks"
 
+// slowTask is the mock's step delay where a test needs the task still
+// running at the next step: a task takes two steps, and a loaded machine
+// takes seconds between terraform runs.
+const slowTask = 4 * time.Second
+
 // timedImport is an import task with its create timeout. The mock's tasks
 // take two steps of Delay.
 func timedImport(srv *mockserver.Server, name, timeout string) string {
@@ -75,7 +80,7 @@ var markedName = regexp.MustCompile(`^imported \[tf-[0-9a-f]{16}\]$`)
 func TestAccImportTask_resumedAfterCreateTimeout(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
 	sameTask := statecheck.CompareValue(compare.ValuesSame())
 	config := timedImport(srv, "imported", "1s")
@@ -83,7 +88,7 @@ func TestAccImportTask_resumedAfterCreateTimeout(t *testing.T) {
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
-				// The task takes 3 s: the create stops waiting after 1 s with
+				// The task takes 8 s: the create stops waiting after 1 s with
 				// a warning (no error, so not tainted) and saves the task.
 				Config:             config,
 				ExpectNonEmptyPlan: true,
@@ -138,10 +143,11 @@ func TestAccImportTask_resumedAfterCreateTimeout(t *testing.T) {
 func TestAccExportTask_resumedAfterCreateTimeout(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: 100 * time.Millisecond})
 	seedVHD(t, srv)
 	_, imageID := acctest.RunSeedImportTask(t, srv, acctest.Producer, "source", "images/disk.vhd")
 	srv.ResetCounters()
+	srv.SetDelay(slowTask)
 	config := acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
 resource "cloudimages_image_export_task" "out" {
   image_id                  = %q
@@ -258,7 +264,7 @@ func TestAccImportTask_failedRenameIsRetriedInPlace(t *testing.T) {
 func TestAccImportTask_failureAfterResumeIsReplaced(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
 	srv.FailTasks(mockserver.TaskFault{Type: "import", Message: "injected: the store failed"})
 	config := timedImport(srv, "imported", "1s")
