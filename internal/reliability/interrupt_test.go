@@ -260,6 +260,9 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	if row.applies == 0 {
 		row.problems = append(row.problems, "did not converge in 3 applies")
 	}
+	if busy := waitTasks(srv, preTasks, time.Minute); busy > 0 {
+		row.problems = append(row.problems, fmt.Sprintf("%d tasks still running a minute after the last apply", busy))
+	}
 	states, err := readState(0, d2.dir)
 	if err != nil {
 		t.Fatal(err)

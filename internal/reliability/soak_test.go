@@ -230,6 +230,10 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 		res.requests += n
 	}
 
+	// a task a run lost track of may still be making its image: let it finish first
+	if busy := waitTasks(srv, preTasks, time.Minute); busy > 0 {
+		res.errors = append(res.errors, fmt.Sprintf("census: %d tasks still running after a minute", busy))
+	}
 	var states []stateEntry
 	for i, d := range dirs {
 		s, err := readState(i, d.dir)
@@ -248,10 +252,11 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 		go func() {
 			defer wg.Done()
 			r := d.run(p.timeout, nil, "destroy", "-auto-approve", "-input=false")
+			note(r)
 			if !r.ok() {
 				r = d.run(p.timeout, nil, "destroy", "-auto-approve", "-input=false")
+				note(r)
 			}
-			note(r)
 			if !r.ok() {
 				mu.Lock()
 				res.destroyed = false
@@ -281,6 +286,24 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 	}
 	res.took = time.Since(start)
 	return res
+}
+
+// waitTasks waits until every task made since pre has finished, at most for d; it returns
+// how many have not.
+func waitTasks(srv *mockserver.Server, pre map[string]bool, d time.Duration) int {
+	deadline := time.Now().Add(d)
+	for {
+		busy := 0
+		for _, task := range srv.Tasks() {
+			if !pre[task.ID] && (task.Status == "pending" || task.Status == "processing") {
+				busy++
+			}
+		}
+		if busy == 0 || time.Now().After(deadline) {
+			return busy
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func (r roundResult) convergedIn() string {
