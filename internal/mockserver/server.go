@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"crypto/ecdsa"
+	"crypto/x509"
 	"fmt"
 	"log"
 	"maps"
@@ -47,6 +49,10 @@ type Options struct {
 	TLS bool
 	// CAFile is where the CA's PEM is written with TLS; "" → "ca.pem" in the data dir.
 	CAFile string
+	// ClientCerts, with TLS, requires every client to present a certificate signed by
+	// the server's CA (mutual TLS, as some private clouds run their endpoints): a
+	// handshake without one fails. IssueClientCertificate makes one.
+	ClientCerts bool
 
 	// ExtraReadOnlyProperties are properties the server adds to every image, as a
 	// deployment with more than Glance's base attributes does (os_glance_stores, a
@@ -65,6 +71,8 @@ type Server struct {
 	dataDir  string
 	ownDir   bool   // dataDir was created by Start and is removed by Close
 	caFile   string // the CA's PEM, with TLS
+	ca       *x509.Certificate
+	caKey    *ecdsa.PrivateKey
 
 	http    *http.Server
 	url     string
@@ -102,6 +110,9 @@ func Start(opts Options) (*Server, error) {
 	case "", "glance", "rackspace":
 	default:
 		return nil, fmt.Errorf("mockserver: unknown flavor %q (want \"glance\" or \"rackspace\")", opts.Flavor)
+	}
+	if opts.ClientCerts && !opts.TLS {
+		return nil, fmt.Errorf("mockserver: ClientCerts needs TLS")
 	}
 	switch opts.ImageEndpoint {
 	case "", ImageEndpointVersioned, ImageEndpointUnversioned:

@@ -37,14 +37,56 @@ func (s *Server) listenTLS(ln net.Listener) (net.Listener, error) {
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644); err != nil {
 		return nil, fmt.Errorf("mockserver: CA file: %w", err)
 	}
-	s.caFile = path
-	return tls.NewListener(ln, &tls.Config{
+	s.caFile, s.ca, s.caKey = path, ca, caKey
+	cfg := &tls.Config{
 		Certificates: []tls.Certificate{leaf},
 		MinVersion:   tls.VersionTLS12,
 		// HTTP/1.1 only: faults cut and truncate answers by hijacking the connection,
 		// which HTTP/2 does not allow.
 		NextProtos: []string{"http/1.1"},
-	}), nil
+	}
+	if s.opts.ClientCerts {
+		pool := x509.NewCertPool()
+		pool.AddCert(ca)
+		cfg.ClientAuth, cfg.ClientCAs = tls.RequireAndVerifyClientCert, pool
+	}
+	return tls.NewListener(ln, cfg), nil
+}
+
+// IssueClientCertificate makes a client certificate for commonName signed by
+// the server's CA, as PEM: what a client presents to a server started with
+// Options.ClientCerts. It fails without Options.TLS.
+func (s *Server) IssueClientCertificate(commonName string) (certPEM, keyPEM []byte, err error) {
+	if s.ca == nil {
+		return nil, nil, fmt.Errorf("mockserver: client certificates need Options.TLS")
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	serial, err := serialNumber()
+	if err != nil {
+		return nil, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: commonName, Organization: []string{"cloudimages mock"}},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(certLifetime),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, s.ca, &key.PublicKey, s.caKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
 
 // Certificates are made with the real clock: clients check them against theirs, whatever
@@ -55,7 +97,8 @@ func serialNumber() (*big.Int, error) {
 	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 }
 
-// newCA makes a self-signed CA that may sign server certificates only.
+// newCA makes a self-signed CA that signs the server's certificate (and, with
+// Options.ClientCerts, clients').
 func newCA() (*x509.Certificate, *ecdsa.PrivateKey, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

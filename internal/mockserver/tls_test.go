@@ -184,3 +184,56 @@ func TestTLS_FaultsStillCutConnections(t *testing.T) {
 		t.Error("dropped request answered over TLS")
 	}
 }
+
+// With ClientCerts the server takes only clients that present a certificate
+// its CA signed.
+func TestTLS_ClientCertificates(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Options{TLS: true, ClientCerts: true})
+	pool, err := caPool(s.CAFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(certs []tls.Certificate) error {
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: certs}}}
+		resp, err := c.Get(s.URL() + "/image/versions")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return errors.New(resp.Status)
+		}
+		return nil
+	}
+	if err := get(nil); err == nil {
+		t.Fatal("a client without a certificate was served")
+	}
+	certPEM, keyPEM, err := s.IssueClientCertificate("terraform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := get([]tls.Certificate{pair}); err != nil {
+		t.Fatalf("with the issued certificate: %v", err)
+	}
+	// A certificate of another CA is refused.
+	other := startServer(t, Options{TLS: true})
+	otherPEM, otherKey, err := other.IssueClientCertificate("stranger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, _ := tls.X509KeyPair(otherPEM, otherKey)
+	if err := get([]tls.Certificate{stranger}); err == nil {
+		t.Fatal("a certificate of another CA was accepted")
+	}
+	if _, err := Start(Options{ClientCerts: true}); err == nil {
+		t.Fatal("ClientCerts without TLS started")
+	}
+	if _, _, err := startServer(t, Options{}).IssueClientCertificate("x"); err == nil {
+		t.Fatal("a client certificate without TLS")
+	}
+}
