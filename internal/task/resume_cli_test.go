@@ -161,3 +161,23 @@ func exitCode(err error) int {
 	}
 	return -1
 }
+
+// Destroying a task that still runs forgets it, and says that the task goes
+// on and what it will leave.
+func TestAccImportTask_cliDestroyWhileRunningWarns(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
+	seedVHD(t, srv)
+	cli := acctest.NewCLI(t, timedImport(srv, "imported", "1s"))
+	cli.MustRun("init", "-input=false")
+	cli.MustRun("apply", "-auto-approve", "-input=false")
+
+	out := cli.MustRun("destroy", "-auto-approve", "-input=false", "-refresh=false")
+	expectAll(t, "the destroy", out.Stdout+out.Stderr,
+		"Warning: Import task", "is still running",
+		"goes on", `will be named "imported`, "[tf-", "managed by no configuration")
+	if err := tasksPosted(srv, 1)(nil); err != nil {
+		t.Fatal(err)
+	}
+}
