@@ -118,21 +118,6 @@ func (r *exportTaskResource) Create(ctx context.Context, req resource.CreateRequ
 	r.waiter("create", timeout, plan).await(ctx, t.ID, save, &resp.Diagnostics)
 }
 
-// saveExport writes each task read into the state, with the plan's arguments.
-func saveExport(ctx context.Context, plan exportTaskModel, out *tfsdk.State) func(*client.Task) diag.Diagnostics {
-	return func(t *client.Task) diag.Diagnostics {
-		next := plan
-		next.setFromAPI(t)
-		return out.Set(ctx, &next)
-	}
-}
-
-func (r *exportTaskResource) waiter(op string, timeout time.Duration, plan exportTaskModel) waiter {
-	return waiter{client: r.client, what: "export", op: op, timeout: timeout,
-		pending: fmt.Sprintf("Until it succeeds, %s/%s.vhd may be missing or incomplete, and this resource's export_location is empty.",
-			plan.Container.ValueString(), plan.ImageID.ValueString())}
-}
-
 func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state exportTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -149,18 +134,6 @@ func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.setFromAPI(t)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// ModifyPlan plans the update that waits for a task still running.
-func (r *exportTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var state exportTaskModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
-	planTask(ctx, state.common, []string{"export_location"}, resp)
 }
 
 // Update waits for a task that an earlier apply stopped waiting for;
@@ -207,4 +180,32 @@ func (r *exportTaskResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 func (r *exportTaskResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importID(ctx, req, resp)
+}
+
+// ModifyPlan plans what the state's task needs (planTask): waiting for one
+// still running, replacing one that failed.
+func (r *exportTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state exportTaskModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	planTask(ctx, state.common, []string{"export_location"}, resp)
+}
+
+// saveExport writes each task read into the state, with the plan's arguments.
+func saveExport(ctx context.Context, plan exportTaskModel, out *tfsdk.State) func(*client.Task) diag.Diagnostics {
+	return func(t *client.Task) diag.Diagnostics {
+		next := plan
+		next.setFromAPI(t)
+		return out.Set(ctx, &next)
+	}
+}
+
+func (r *exportTaskResource) waiter(op string, timeout time.Duration, plan exportTaskModel) waiter {
+	return waiter{client: r.client, what: "export", op: op, timeout: timeout,
+		pending: fmt.Sprintf("Until it succeeds, %s/%s.vhd may be missing or incomplete, and this resource's export_location is empty.",
+			plan.Container.ValueString(), plan.ImageID.ValueString())}
 }

@@ -138,36 +138,6 @@ func (r *importTaskResource) Create(ctx context.Context, req resource.CreateRequ
 	r.finish(ctx, t.ID, plan, r.waiter("create", timeout, client.TaskImageName(t)), save, resp.Private, &resp.Diagnostics)
 }
 
-// saver writes each task read into the state: the plan's arguments (the
-// uncut image_name among them) with the task's results.
-func (r *importTaskResource) saver(ctx context.Context, plan importTaskModel, out *tfsdk.State) func(*client.Task) diag.Diagnostics {
-	return func(t *client.Task) diag.Diagnostics {
-		next := plan
-		next.setFromAPI(t)
-		next.ImageName = plan.ImageName
-		return out.Set(ctx, &next)
-	}
-}
-
-func (r *importTaskResource) waiter(op string, timeout time.Duration, marked string) waiter {
-	return waiter{client: r.client, what: "import", op: op, timeout: timeout,
-		pending: fmt.Sprintf("Until it succeeds the image it makes is named %q and this resource's image_id is empty.", marked)}
-}
-
-// finish waits for the task, then renames its image.
-func (r *importTaskResource) finish(ctx context.Context, id string, plan importTaskModel, w waiter,
-	save func(*client.Task) diag.Diagnostics, private privateSetter, diags *diag.Diagnostics,
-) {
-	var done *client.Task
-	ok := w.await(ctx, id, func(t *client.Task) diag.Diagnostics {
-		done = t
-		return save(t)
-	}, diags)
-	if ok {
-		r.renameImage(ctx, done, plan.ImageName.ValueString(), private, diags)
-	}
-}
-
 func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state importTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -191,18 +161,6 @@ func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 		state.ImageName = types.StringValue(client.TaskImageName(t)) // the plan shows the rename
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// ModifyPlan plans the update that waits for a task still running.
-func (r *importTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var state importTaskModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
-		return
-	}
-	planTask(ctx, state.common, []string{"image_id"}, resp)
 }
 
 // Update waits for a task that an earlier apply stopped waiting for, and
@@ -276,4 +234,47 @@ func (r *importTaskResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 func (r *importTaskResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importID(ctx, req, resp)
+}
+
+// ModifyPlan plans what the state's task needs (planTask): waiting for one
+// still running, replacing one that failed.
+func (r *importTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state importTaskModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	planTask(ctx, state.common, []string{"image_id"}, resp)
+}
+
+// saver writes each task read into the state: the plan's arguments (the
+// uncut image_name among them) with the task's results.
+func (r *importTaskResource) saver(ctx context.Context, plan importTaskModel, out *tfsdk.State) func(*client.Task) diag.Diagnostics {
+	return func(t *client.Task) diag.Diagnostics {
+		next := plan
+		next.setFromAPI(t)
+		next.ImageName = plan.ImageName
+		return out.Set(ctx, &next)
+	}
+}
+
+func (r *importTaskResource) waiter(op string, timeout time.Duration, marked string) waiter {
+	return waiter{client: r.client, what: "import", op: op, timeout: timeout,
+		pending: fmt.Sprintf("Until it succeeds the image it makes is named %q and this resource's image_id is empty.", marked)}
+}
+
+// finish waits for the task, then renames its image.
+func (r *importTaskResource) finish(ctx context.Context, id string, plan importTaskModel, w waiter,
+	save func(*client.Task) diag.Diagnostics, private privateSetter, diags *diag.Diagnostics,
+) {
+	var done *client.Task
+	ok := w.await(ctx, id, func(t *client.Task) diag.Diagnostics {
+		done = t
+		return save(t)
+	}, diags)
+	if ok {
+		r.renameImage(ctx, done, plan.ImageName.ValueString(), private, diags)
+	}
 }
