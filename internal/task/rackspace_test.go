@@ -3,6 +3,7 @@ package task_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -110,6 +111,24 @@ resource "cloudimages_image" "direct" {
 }
 `, file.Path),
 			ExpectError: acctest.ErrorLike("Cannot create image", "405", "does not create images directly", `import_from = "container/object"`),
+		}},
+	})
+}
+
+// On Rackspace too, the import task's image loses the token's mark once the
+// task has succeeded.
+func TestAccRackspace_importTaskRenamesItsImage(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Delay: 100 * time.Millisecond})
+	seedVHD(t, srv)
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			Config: importTask(srv, "images/disk.vhd"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("imported")),
+			},
+			Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), imagesNamed(srv, "imported")),
 		}},
 	})
 }

@@ -94,6 +94,9 @@ data "cloudimages_task" "import" {
 					if !ok || img.Status != "active" || img.Checksum == nil || *img.Checksum != md5sum {
 						return fmt.Errorf("imported image %s: %+v, want active with md5 %s", imageID, img, md5sum)
 					}
+					if img.Name == nil || *img.Name != "imported" {
+						return fmt.Errorf("imported image %s is named %v, want the token's mark removed", imageID, img.Name)
+					}
 					loc := s.RootModule().Resources[exportAddr].Primary.Attributes["export_location"]
 					if loc != "exports/"+imageID+".vhd" {
 						return fmt.Errorf("export_location = %q", loc)
