@@ -53,6 +53,9 @@ func authError(cfg Config, id IdentityURL, method authMethod, err error) error {
 			Detail:     fmt.Sprintf("%s answered 404 Not Found to the identity %s token request.", id.Used, id.Version),
 		}
 	case 0:
+		if e := handshakeRefused(cfg, id.Used, err); e != nil {
+			return e
+		}
 		var opErr *net.OpError
 		var dnsErr *net.DNSError
 		if errors.As(err, &opErr) || errors.As(err, &dnsErr) {
@@ -71,4 +74,27 @@ func authError(cfg Config, id IdentityURL, method authMethod, err error) error {
 
 func isTLSError(err error) bool {
 	return err != nil && !retryableError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// handshakeRefused explains a TLS alert the server sent during the handshake
+// ("remote error: tls: certificate required"): a server that wants a client
+// certificate, or does not trust the one given. nil for other errors.
+func handshakeRefused(cfg Config, url string, err error) *ConfigError {
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) || opErr.Op != "remote error" {
+		return nil
+	}
+	if cfg.ClientCert == "" {
+		return &ConfigError{
+			Attributes: []string{AttrCert, AttrKey},
+			Summary:    "The server requires a client certificate",
+			Detail: fmt.Sprintf("%s refused the TLS handshake (%v): it asks for a client certificate, and none is set; set cert and key (a PEM file's path or the PEM itself).",
+				url, opErr.Err),
+		}
+	}
+	return &ConfigError{
+		Attributes: []string{AttrCert, AttrKey},
+		Summary:    "The server refused the client certificate",
+		Detail:     fmt.Sprintf("%s refused the TLS handshake with the certificate in cert (%v): is it signed by a CA the server trusts, and not expired?", url, opErr.Err),
+	}
 }

@@ -158,6 +158,9 @@ func resolveIdentity(ctx context.Context, hc *http.Client, cfg Config, m authMet
 	ver := identityVersionOf(u.Path)
 	if ver == identityUnknown {
 		offered, err := discoverIdentity(ctx, hc, used)
+		if e := handshakeRefused(cfg, used, err); e != nil {
+			return info, ver, e
+		}
 		var netErr *url.Error
 		if errors.As(err, &netErr) && isTLSError(netErr.Err) {
 			return info, ver, &ConfigError{
