@@ -359,3 +359,49 @@ resource "cloudimages_image_import_task" "vhd" {
 		},
 	})
 }
+
+// A wait that cannot read the task (here a 403 on every read) after the
+// server accepted it leaves the task in the state, not tainted, with a
+// warning: the next apply keeps waiting for it. One export, one object.
+func TestAccExportTask_unreadableTaskIsNotTainted(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 100 * time.Millisecond})
+	seedVHD(t, srv)
+	_, imageID := acctest.RunSeedImportTask(t, srv, acctest.Producer, "source", "images/disk.vhd")
+	srv.ResetCounters()
+	srv.SetDelay(slowTask)
+	config := acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image_export_task" "out" {
+  image_id                  = %q
+  receiving_swift_container = "exports"
+}
+`, imageID)
+	sameTask := statecheck.CompareValue(compare.ValuesSame())
+
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.InjectFault(mockserver.Fault{Method: "GET", Path: regexp.MustCompile(`^/image/v2/tasks/[^/]+$`), Status: 403, Times: 1})
+				},
+				Config:             config,
+				ExpectNonEmptyPlan: true, // the update that keeps waiting
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameTask.AddStateValue(exportAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				},
+				Check: tasksPosted(srv, 1),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameTask.AddStateValue(exportAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
+					statecheck.ExpectKnownValue(exportAddr, tfjsonpath.New("export_location"), knownvalue.StringExact("exports/"+imageID+".vhd")),
+				},
+				Check: tasksPosted(srv, 1),
+			},
+		},
+	})
+}
