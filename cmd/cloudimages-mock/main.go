@@ -13,6 +13,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -49,6 +50,13 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		complain(stderr, "seed:", err)
 		_ = srv.Close()
 		return 1
+	}
+	if opts.ClientCerts {
+		if err := writeClientCertificate(srv); err != nil {
+			complain(stderr, "client certificate:", err)
+			_ = srv.Close()
+			return 1
+		}
 	}
 	if _, err := io.WriteString(stdout, banner(srv, opts, seeded)); err != nil {
 		complain(stderr, err)
@@ -105,6 +113,16 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 		}
 		opts.ExtraReadOnlyProperties = props
 	}
+	if v := getenv("MOCK_CLIENT_CERTS"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return opts, fmt.Errorf("MOCK_CLIENT_CERTS=%s: want 1 (require client certificates, with MOCK_TLS=1) or 0", v)
+		}
+		if on && !opts.TLS {
+			return opts, fmt.Errorf("MOCK_CLIENT_CERTS=1 needs MOCK_TLS=1")
+		}
+		opts.ClientCerts = on
+	}
 	opts.CAFile = getenv("MOCK_CA_FILE")
 	if opts.CAFile != "" && !opts.TLS {
 		complain(stderr, "MOCK_CA_FILE is ignored: it is only used with MOCK_TLS=1")
@@ -124,13 +142,36 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 	return opts, nil
 }
 
+// clientCertFiles are where a client certificate for the mock is written,
+// with MOCK_CLIENT_CERTS=1.
+func clientCertFiles(srv *mockserver.Server) (cert, key string) {
+	return filepath.Join(srv.DataDir(), "client.pem"), filepath.Join(srv.DataDir(), "client-key.pem")
+}
+
+// writeClientCertificate writes a client certificate the mock trusts, for
+// OS_CERT and OS_KEY.
+func writeClientCertificate(srv *mockserver.Server) error {
+	certPEM, keyPEM, err := srv.IssueClientCertificate("cloudimages-mock client")
+	if err != nil {
+		return err
+	}
+	cert, key := clientCertFiles(srv)
+	if err := os.WriteFile(cert, certPEM, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(key, keyPEM, 0o600)
+}
+
 // exports are the variables that point the provider at the mock as the
 // producer, exactly as the docs write them.
-func exports(srv *mockserver.Server) []string {
+func exports(srv *mockserver.Server, opts mockserver.Options) []string {
 	a := mockserver.DefaultAccounts()[0]
 	out := []string{"OS_AUTH_URL=" + srv.IdentityV2URL(), "OS_USERNAME=" + a.Username, "OS_API_KEY=" + a.APIKey}
 	if srv.CAFile() != "" {
 		out = append(out, "OS_CACERT="+srv.CAFile())
+	}
+	if cert, key := clientCertFiles(srv); opts.ClientCerts {
+		out = append(out, "OS_CERT="+cert, "OS_KEY="+key)
 	}
 	return out
 }
@@ -151,6 +192,9 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 	if srv.CAFile() != "" {
 		fmt.Fprintf(&b, "  CA certificate %s\n", srv.CAFile())
 	}
+	if cert, key := clientCertFiles(srv); opts.ClientCerts {
+		fmt.Fprintf(&b, "  client cert    %s, key %s (required: mutual TLS)\n", cert, key)
+	}
 	fmt.Fprintf(&b, "  control        %s/_mock/ (faults, tokens, counters; see cmd/cloudimages-mock/README.md)\n\n", srv.URL())
 	fmt.Fprintf(&b, "Seeded for %s: %s.\n", accounts[0].Username, seeded)
 	fmt.Fprintf(&b, "  import it: POST %s/tasks {\"type\":\"import\",\"input\":{\"image_properties\":{\"name\":\"sample\"},\"import_from\":\"images/sample.vhd\"}}\n\n", srv.ImageURL())
@@ -166,7 +210,7 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 	// alias sets its own in its block and takes none of these but OS_AUTH_URL.
 	a, c := accounts[0], accounts[1]
 	fmt.Fprintf(&b, "\n# Point the provider at it (identity v2.0, Rackspace style), as %s:\n", a.Username)
-	for _, line := range exports(srv) {
+	for _, line := range exports(srv, opts) {
 		fmt.Fprintf(&b, "export %s\n", line)
 	}
 	fmt.Fprintf(&b, "# A second provider block for %s sets its own username and api_key (or password);\n", c.Username)

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -306,5 +308,53 @@ func TestBanner_matchesDocs(t *testing.T) {
 		if strings.Join(documented, " ") != strings.Join(printed, " ") {
 			t.Errorf("%s exports %v, the banner %v", file, documented, printed)
 		}
+	}
+}
+
+// TestBanner_clientCertificates: MOCK_CLIENT_CERTS=1 writes a client
+// certificate the mock trusts, and the banner exports it as OS_CERT/OS_KEY.
+func TestBanner_clientCertificates(t *testing.T) {
+	t.Parallel()
+	if _, err := options(nil, env(map[string]string{"MOCK_CLIENT_CERTS": "1"}), io.Discard); err == nil {
+		t.Fatal("MOCK_CLIENT_CERTS=1 without MOCK_TLS accepted")
+	}
+	opts, err := options(nil, env(map[string]string{"MOCK_ADDR": "127.0.0.1:0", "MOCK_TLS": "1", "MOCK_CLIENT_CERTS": "1"}), io.Discard)
+	if err != nil || !opts.ClientCerts {
+		t.Fatalf("%+v, %v", opts, err)
+	}
+	srv, err := mockserver.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	if err := writeClientCertificate(srv); err != nil {
+		t.Fatal(err)
+	}
+	b := banner(srv, opts, "nothing")
+	cert, key := clientCertFiles(srv)
+	for _, want := range []string{"export OS_CERT=" + cert, "export OS_KEY=" + key, "client cert    " + cert} {
+		if !strings.Contains(b, want) {
+			t.Errorf("banner lacks %q:\n%s", want, b)
+		}
+	}
+	// The files are a pair the server accepts.
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, err := os.ReadFile(srv.CAFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}}}}
+	resp, err := c.Get(srv.URL() + "/image/versions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("with the written certificate: %s", resp.Status)
 	}
 }
