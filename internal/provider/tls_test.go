@@ -35,6 +35,11 @@ func TestAccProvider_tls(t *testing.T) {
 			ConfigStateChecks: seesImage(id),
 		},
 		{
+			// The PEM itself, as the OpenStack provider takes it.
+			Config:            acctest.ProviderConfig(srv, acctest.Producer, fmt.Sprintf("  cacert_file = %q", readFile(t, srv.CAFile()))) + listAll,
+			ConfigStateChecks: seesImage(id),
+		},
+		{
 			Config:            acctest.ProviderConfig(srv, acctest.Producer, "  insecure = true") + listAll,
 			ConfigStateChecks: seesImage(id),
 		},
@@ -108,4 +113,13 @@ func TestAccProvider_clientCertificate(t *testing.T) {
 	t.Setenv("OS_CERT", certFile)
 	t.Setenv("OS_KEY", keyFile)
 	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{Config: `provider "cloudimages" {}` + listAll}}})
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
