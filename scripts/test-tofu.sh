@@ -24,26 +24,15 @@ cache=${CACHE_DIR:-$root/.cache}
 mkdir -p "$cache/bin"
 cache=$(cd "$cache" && pwd)
 
+# shellcheck source=scripts/lib/from-proxy.sh
+. "$root/scripts/lib/from-proxy.sh"
+
 build_tofu() {
-  local out=$1 src dir start
+  local out=$1 src start
   start=$SECONDS
   echo "==> building OpenTofu $version from its Go module (once: kept in $out)"
-  # From a directory outside the checkout, so that nothing reads or touches
-  # our go.mod and go.sum.
-  outside=$(mktemp -d)
-  dir=$(cd "$outside" && go mod download -json "github.com/opentofu/opentofu@v$version" |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p') || true
-  if [ -z "$dir" ] || [ ! -f "$dir/go.mod" ]; then
-    echo "test-tofu: could not download github.com/opentofu/opentofu@v$version:" >&2
-    (cd "$outside" && go mod download -json "github.com/opentofu/opentofu@v$version") >&2 || true
-    rmdir "$outside"
-    exit 1
-  fi
-  rmdir "$outside"
   src="$cache/opentofu-src-$version"
-  rm -rf "$src"
-  cp -R "$dir" "$src"
-  chmod -R u+w "$src"
+  module_source github.com/opentofu/opentofu "$version" "$src" || { echo "test-tofu: no OpenTofu source" >&2; exit 1; }
   # GOTOOLCHAIN=auto: if the release's go.mod asks for a newer Go than the
   # local one, the go command fetches that toolchain (a module on the proxy).
   # version.dev=no gives the release's own version string ("1.12.6", as the
@@ -71,21 +60,6 @@ case "$name" in
   *) echo "test-tofu: $tofu is not OpenTofu: $("$tofu" version 2>&1 | head -n 5)" >&2; exit 1 ;;
 esac
 
-# A CLI configuration file named in the environment but missing makes tofu
-# print a warning on stdout before its version, where terraform-exec (which
-# terraform-plugin-testing runs 'tofu version' through) then finds no version
-# and fails every test; terraform prints it on stderr. Such a variable
-# configures nothing: drop it.
-for var in TF_CLI_CONFIG_FILE TOFU_CLI_CONFIG_FILE; do
-  if [ -n "${!var:-}" ] && [ ! -f "${!var}" ]; then
-    echo "test-tofu: $var=${!var} does not exist: unset for the tests"
-    unset "$var"
-  fi
-done
-
-# TF_ACC_PROVIDER_HOST: OpenTofu's default registry, where a source address
-# without a host ("cloudimages/cloudimages") lives. terraform-plugin-testing
-# uses it for the in-process providers, internal/acctest for its mirror.
+drop_missing_cli_config
 echo "==> acceptance tests under $name ($tofu)"
-TF_ACC=1 TF_ACC_TERRAFORM_PATH="$tofu" TF_ACC_PROVIDER_HOST=registry.opentofu.org \
-  go test -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-4}" -run "${TEST_RUN:-TestAcc|TestExamples}" ./internal/...
+run_acceptance "$tofu" registry.opentofu.org

@@ -22,6 +22,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -29,6 +30,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*accessResource)(nil)
 	_ resource.ResourceWithImportState = (*accessResource)(nil)
+	_ resource.ResourceWithIdentity    = (*accessResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*accessResource)(nil)
 )
 
@@ -81,6 +83,10 @@ func (m *accessModel) setFromAPI(imageID string, members []client.Member, diags 
 
 func (r *accessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_access"
+}
+
+func (r *accessResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."})
 }
 
 func (r *accessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -139,6 +145,7 @@ func (r *accessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *accessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State)
 	// On failure nothing is saved: the members added so far stay, and the
 	// next create adopts them.
 	if plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply); applied {
@@ -271,6 +278,7 @@ func (r *accessResource) report(ctx context.Context, diags *diag.Diagnostics, op
 }
 
 func (r *accessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State, &req.State)
 	var state accessModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -292,6 +300,7 @@ func (r *accessResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State)
 	plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply)
 	if applied {
 		rememberApplied(ctx, plan, resp.Private, &resp.Diagnostics)
@@ -343,6 +352,10 @@ func (r *accessResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *accessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if identity.Import(ctx, req, resp, "image_id") {
+		checkImportedImageID(ctx, resp)
+		return
+	}
 	if !validate.IsUUID(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the image id (a UUID), got %q.", req.ID))
 		return

@@ -20,6 +20,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
@@ -28,6 +29,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*memberResource)(nil)
 	_ resource.ResourceWithImportState = (*memberResource)(nil)
+	_ resource.ResourceWithIdentity    = (*memberResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*memberResource)(nil)
 )
 
@@ -54,6 +56,10 @@ func (m *memberModel) setFromAPI(mem *client.Member) {
 
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_member"
+}
+
+func (r *memberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."})
 }
 
 func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -101,6 +107,7 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
 	var plan memberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -123,11 +130,13 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State, &req.State)
 	readMember(ctx, r.client, req, resp, "member")
 }
 
 // Update is never called: every argument forces replacement.
-func (r *memberResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
 	resp.State.Raw = req.Plan.Raw
 }
 
@@ -144,6 +153,10 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if identity.Import(ctx, req, resp, "image_id", "member_id") {
+		checkImportedImageID(ctx, resp)
+		return
+	}
 	parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())

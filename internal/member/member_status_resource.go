@@ -17,6 +17,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
@@ -25,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*statusResource)(nil)
 	_ resource.ResourceWithImportState = (*statusResource)(nil)
+	_ resource.ResourceWithIdentity    = (*statusResource)(nil)
 )
 
 // memberStatuses are the statuses a consumer can set.
@@ -41,6 +43,10 @@ type statusResource struct {
 
 func (r *statusResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_member_status"
+}
+
+func (r *statusResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."})
 }
 
 func (r *statusResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -90,6 +96,7 @@ func (r *statusResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *statusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
 	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.create)
 }
 
@@ -145,10 +152,12 @@ func (r *statusResource) statusHint(imageID, memberID string, err error) string 
 
 // Read drops a share the producer removed: there is nothing left to accept.
 func (r *statusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State, &req.State)
 	readMember(ctx, r.client, req, resp, "member status")
 }
 
 func (r *statusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
 	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.set)
 }
 
@@ -167,6 +176,10 @@ func (r *statusResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *statusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if identity.Import(ctx, req, resp, "image_id", "member_id") {
+		checkImportedImageID(ctx, resp)
+		return
+	}
 	imageID, memberID := req.ID, ""
 	if parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id"); err == nil {
 		imageID, memberID = parts[0], parts[1]

@@ -1,0 +1,56 @@
+package image_test
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+// The image's resource identity is its id: an import block with
+// `identity = { id = ... }` imports it, as the string id still does, and
+// both plan clean (Terraform 1.12 and later; older versions skip, saying so).
+func TestAccImage_identity(t *testing.T) {
+	t.Parallel()
+	srv := acctest.Mock(t, mockserver.Options{})
+	// No data source: an import reads back everything else, so the plan is clean.
+	config := imageConfig(srv, `  name = "identified"
+  tags = ["golden"]`)
+
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:           acctest.NoImagesLeft(srv, acctest.Producer.TenantID),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesState(imageAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config:          config,
+				ResourceName:    imageAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionNoop)},
+				},
+			},
+			{
+				Config:          config,
+				ResourceName:    imageAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionNoop)},
+				},
+			},
+		},
+	})
+}
