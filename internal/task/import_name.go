@@ -121,15 +121,16 @@ func (r *importTaskResource) renameImage(ctx context.Context, t *client.Task, wa
 }
 
 // renamePending reports whether the image of a succeeded task still has to
-// be renamed. Without a mark in the private state (an imported resource) the
-// image is read once to find out, and the answer recorded.
+// be renamed. Once the rename is recorded as done, nothing is read; until
+// then (a rename that failed, or whose answer was lost; an imported
+// resource) the image is read to find out, and the answer recorded.
 func (r *importTaskResource) renamePending(ctx context.Context, t *client.Task, req privateGetter, resp privateSetter, diags *diag.Diagnostics) bool {
 	marked, id := client.TaskImageName(t), t.ResultString("image_id")
 	if tokenOf(marked) == "" || id == "" {
 		return false
 	}
-	if mark, ok := getNameMark(ctx, req); ok && mark.Marked == marked {
-		return !mark.Renamed
+	if mark, ok := getNameMark(ctx, req); ok && mark.Marked == marked && mark.Renamed {
+		return false
 	}
 	img, err := r.client.GetImage(ctx, id)
 	switch {

@@ -405,3 +405,28 @@ resource "cloudimages_image_export_task" "out" {
 		},
 	})
 }
+
+// A rename whose answer is lost did rename the image: the next refresh reads
+// the image, sees its name, and plans nothing.
+func TestAccImportTask_renameAnswerLostConverges(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Delay: 50 * time.Millisecond})
+	seedVHD(t, srv)
+	config := timedImport(srv, "imported", "5m")
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.InjectFault(mockserver.Fault{Method: "PATCH", Path: regexp.MustCompile(`^/image/v2/images/`), LoseAnswer: true, Times: -1})
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("image_name"), knownvalue.StringExact("imported")),
+				},
+				Check: resource.ComposeTestCheckFunc(tasksPosted(srv, 1), imagesNamed(srv, "imported")),
+			},
+			{PreConfig: srv.ClearFaults, Config: config, PlanOnly: true},
+		},
+	})
+}
