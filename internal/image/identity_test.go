@@ -54,3 +54,30 @@ func TestAccImage_identity(t *testing.T) {
 		},
 	})
 }
+
+// `terraform plan -generate-config-out` writes a configuration for an
+// imported image that is valid (web_download = false and decompress = false
+// need no source) and plans clean.
+func TestAccImage_generatedConfigPlansClean(t *testing.T) {
+	t.Parallel()
+	srv := acctest.Mock(t, mockserver.Options{})
+	file := acctest.WriteImageFile(t, "disk.raw", 2048, 42)
+	id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{
+		Name: "made-elsewhere", Tags: []string{"golden"}, Properties: map[string]string{"os_distro": "debian"}, File: &file,
+	})
+
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{{
+			Config:          acctest.ProviderConfig(srv, acctest.Producer),
+			ResourceName:    imageAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   id,
+			GenerateConfig:  true,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionNoop)},
+			},
+		}},
+	})
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -107,7 +106,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"`web-download`) instead of streaming it through the provider. Only where the endpoint offers " +
 					"that method (checked when planning; Rackspace does not). The server computes the checksums; " +
 					"`decompress` and `source_headers` are not possible. Default `false`. Changing it replaces the image.",
-				Validators:    []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("source_url"))},
+				// web_download = true needs source_url (ValidateConfig); false, as
+				// generated configuration writes it, needs nothing.
 				PlanModifiers: []planmodifier.Bool{replaceBoolIfSourceChanged()},
 			},
 			"decompress": schema.BoolAttribute{

@@ -199,6 +199,11 @@ func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
 	hasSource := !cfg.File.IsNull() || !cfg.SourceURL.IsNull() || !cfg.ImportFrom.IsNull()
 	sourcesUnknown := cfg.File.IsUnknown() || cfg.SourceURL.IsUnknown() || cfg.ImportFrom.IsUnknown()
 	webDownload := cfg.WebDownload.ValueBool()
+	if webDownload && cfg.SourceURL.IsNull() {
+		diags.AddAttributeError(path.Root("web_download"), "web_download needs source_url",
+			"With web_download = true the server fetches source_url: set source_url to the URL of the image data, or "+
+				"remove web_download.")
+	}
 	if webDownload && cfg.Decompress.ValueBool() {
 		diags.AddAttributeError(path.Root("decompress"), "decompress is not possible with web_download",
 			"With web_download the server fetches source_url and stores the data as it is. Remove decompress, or set "+

@@ -409,7 +409,7 @@ func TestAccImage_sourceArgumentsRefusedWhenPlanning(t *testing.T) {
 		{"  expected_hash = \"md5:" + strings.Repeat("a", 32) + "\"\n", []string{"expected_hash needs image data"}},
 		{"  deactivated = true\n", []string{"Only an image with data can be deactivated"}},
 		{"  source_headers = { A = \"b\" }\n", []string{"source_url"}},
-		{"  web_download = true\n", []string{"source_url"}},
+		{"  web_download = true\n", []string{"web_download needs source_url"}},
 		{"  source_url = \"ftp://example.com/x\"\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", []string{"http"}},
 		{fmt.Sprintf("  source_url = \"https://example.com/x\"\n  file = %q\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", f.Path), []string{"cannot be specified when"}},
 		{"  source_url = \"https://example.com/x\"\n", []string{"Missing disk_format"}},
