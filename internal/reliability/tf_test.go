@@ -178,8 +178,8 @@ func diagnostics(head *regexp.Regexp, stderr string) []string {
 			s += ": " + strings.Join(para, " ")
 			break
 		}
-		if r := []rune(s); len(r) > 240 {
-			s = string(r[:240]) + "…"
+		if r := []rune(s); len(r) > 400 {
+			s = string(r[:400]) + "…"
 		}
 		out = append(out, idLike.ReplaceAllString(s, "…"))
 	}
