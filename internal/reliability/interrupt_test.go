@@ -195,7 +195,7 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	if s.flavour == "rackspace" {
 		rackspace.setup(t, srv)
 	}
-	short := "3s"
+	short := "6s" // long enough for the steps before, on a loaded machine; the held step takes 90 s
 	if mode == "SIGINT" {
 		short = "10m"
 	}

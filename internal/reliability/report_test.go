@@ -207,7 +207,7 @@ to run. The counts are comparable from run to run, not identical.
 
 One resource alone in its configuration, one row per step where the provider writes, streams or
 waits, each interrupted twice: by SIGINT to terraform's process group (as Ctrl-C in a terminal)
-and by a create timeout of 3 s. A latency fault of 90 s on the step's route (every request of that
+and by a create timeout of 6 s. A latency fault of 90 s on the step's route (every request of that
 method and path, retries included) holds the step; the SIGINT is sent once the mock has counted the
 request and not answered it. The row has landed in its step when the mock's request log shows a
 request of that route abandoned by the client during the latency ("client gone during the injected
