@@ -36,6 +36,10 @@ var (
 		next: "GET /image/v2/tasks/{task_id}"}
 	stepWait  = step{name: "task wait", method: "GET", route: "/image/v2/tasks/{task_id}", path: `^/image/v2/tasks/[^/]+$`}
 	stepPatch = step{name: "metadata patch", method: "PATCH", route: "/image/v2/images/{image_id}", path: `^/image/v2/images/[^/]+$`}
+	// The member rows: one request each, and no timeouts block to run out.
+	stepMember = step{name: "member create", method: "POST", route: "/image/v2/images/{image_id}/members", path: `^/image/v2/images/[^/]+/members$`}
+	stepStatus = step{name: "status update", method: "PUT", route: "/image/v2/images/{image_id}/members/{member_id}",
+		path: `^/image/v2/images/[^/]+/members/[^/]+$`}
 )
 
 // subject is a resource of the table, alone in its configuration.
@@ -43,20 +47,20 @@ type subject struct {
 	name    string
 	flavour string // mock flavour
 	// config prepares what the resource needs and returns its configuration for a create
-	// timeout.
-	config        func(t *testing.T, srv *mockserver.Server) func(timeout string) string
-	steps         []step
-	images        int    // images it makes
-	taskType      string // the task it runs, "" for none
-	uploads       int    // uploads it makes
-	keepsItsImage bool   // destroy leaves its image (an import task)
+	// timeout, and optionally a check of the server once the row has converged.
+	config     func(t *testing.T, srv *mockserver.Server) (func(timeout string) string, func() []string)
+	sigintOnly bool // no timeouts block
+	steps      []step
+	images     int    // images it makes
+	taskType   string // the task it runs, "" for none
+	uploads    int    // uploads it makes
 }
 
 var subjects = []subject{
 	{
 		name: "cloudimages_image (file)", flavour: "glance", images: 1, uploads: 1,
 		steps: []step{stepCreate, stepUpload},
-		config: func(t *testing.T, srv *mockserver.Server) func(string) string {
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			file := acctest.WriteImageFile(t, "i.raw", 64<<10, 2)
 			return func(timeout string) string {
 				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
@@ -70,13 +74,13 @@ resource "cloudimages_image" "x" {
   }
 }
 `, file.Path, timeout)
-			}
+			}, nil
 		},
 	},
 	{
 		name: "cloudimages_image (import_from)", flavour: "rackspace", images: 1, taskType: "import",
 		steps: []step{stepTask, stepWait, stepPatch},
-		config: func(_ *testing.T, srv *mockserver.Server) func(string) string {
+		config: func(_ *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			return func(timeout string) string {
 				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
 resource "cloudimages_image" "x" {
@@ -89,13 +93,13 @@ resource "cloudimages_image" "x" {
   }
 }
 `, timeout)
-			}
+			}, nil
 		},
 	},
 	{
-		name: "cloudimages_image_import_task", flavour: "rackspace", images: 1, taskType: "import", keepsItsImage: true,
+		name: "cloudimages_image_import_task", flavour: "rackspace", images: 1, taskType: "import",
 		steps: []step{stepTask, stepWait},
-		config: func(_ *testing.T, srv *mockserver.Server) func(string) string {
+		config: func(_ *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			return func(timeout string) string {
 				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
 resource "cloudimages_image_import_task" "x" {
@@ -106,13 +110,13 @@ resource "cloudimages_image_import_task" "x" {
   }
 }
 `, timeout)
-			}
+			}, nil
 		},
 	},
 	{
 		name: "cloudimages_image_export_task", flavour: "rackspace", taskType: "export",
 		steps: []step{stepTask, stepWait},
-		config: func(t *testing.T, srv *mockserver.Server) func(string) string {
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			_, id := acctest.RunSeedImportTask(t, srv, acctest.Producer, "to-export", "images/disk.vhd")
 			return func(timeout string) string {
 				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
@@ -124,7 +128,48 @@ resource "cloudimages_image_export_task" "x" {
   }
 }
 `, id, timeout)
-			}
+			}, nil
+		},
+	},
+	{
+		name: "cloudimages_image_member", flavour: "glance", sigintOnly: true,
+		steps: []step{stepMember},
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
+			id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "shared", Visibility: "shared"})
+			return func(string) string {
+					return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image_member" "x" {
+  image_id  = %q
+  member_id = %q
+}
+`, id, acctest.Consumer.TenantID)
+				}, func() []string {
+					if m := srv.Members(id); len(m) != 1 {
+						return []string{fmt.Sprintf("%d members, want 1", len(m))}
+					}
+					return nil
+				}
+		},
+	},
+	{
+		name: "cloudimages_image_member_status", flavour: "glance", sigintOnly: true,
+		steps: []step{stepStatus},
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
+			id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "shared", Visibility: "shared"})
+			acctest.ShareSeedImage(t, srv, acctest.Producer, id, acctest.Consumer.TenantID)
+			return func(string) string {
+					return acctest.ProviderConfig(srv, acctest.Consumer) + fmt.Sprintf(`
+resource "cloudimages_image_member_status" "x" {
+  image_id = %q
+  status   = "accepted"
+}
+`, id)
+				}, func() []string {
+					if m := srv.Members(id); len(m) != 1 || m[0].Status != "accepted" {
+						return []string{fmt.Sprintf("members %+v, want one accepted", m)}
+					}
+					return nil
+				}
 		},
 	},
 }
@@ -199,7 +244,7 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	if mode == "SIGINT" {
 		short = "10m"
 	}
-	config := s.config(t, srv)
+	config, verify := s.config(t, srv)
 	d := newDir(t, config(short))
 	d.init(t)
 	preImages, preTasks := imageIDs(srv), taskIDs(srv)
@@ -290,6 +335,9 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	if s.taskType != "" && row.tasks != 1 {
 		row.problems = append(row.problems, fmt.Sprintf("%d %s tasks, want 1", row.tasks, s.taskType))
 	}
+	if verify != nil {
+		row.problems = append(row.problems, verify()...)
+	}
 	if s.taskType == "export" {
 		row.exports = len(srv.Objects(acctest.Producer.TenantID)) - 1 // the source object
 		if row.exports != 1 {
@@ -330,7 +378,11 @@ func interruptionTable(t *testing.T) []interruption {
 	var cells []cell
 	for _, s := range subjects {
 		for _, st := range s.steps {
-			for _, mode := range []string{"SIGINT", "timeout"} {
+			modes := []string{"SIGINT", "timeout"}
+			if s.sigintOnly {
+				modes = modes[:1]
+			}
+			for _, mode := range modes {
 				cells = append(cells, cell{s, st, mode})
 			}
 		}

@@ -207,7 +207,7 @@ to run. The counts are comparable from run to run, not identical.
 
 One resource alone in its configuration, one row per step where the provider writes, streams or
 waits, each interrupted twice: by SIGINT to terraform's process group (as Ctrl-C in a terminal)
-and by a create timeout of 6 s. A latency fault of 90 s on the step's route (every request of that
+and by a create timeout of 6 s (the member resources have no timeouts: SIGINT only). A latency fault of 90 s on the step's route (every request of that
 method and path, retries included) holds the step; the SIGINT is sent once the mock has counted the
 request and not answered it. The row has landed in its step when the mock's request log shows a
 request of that route abandoned by the client during the latency ("client gone during the injected
@@ -218,10 +218,12 @@ empty; then the count, then destroy. Mock delay: 200 ms per asynchronous step.
 `)
 	b.WriteString(interruptionMarkdown(interruptions))
 	b.WriteString(`
-- **images**, **tasks**: made during the row (tasks of the resource's own type; the export row's source image was made before).
+- **images**, **tasks**: made during the row (tasks of the resource's own type; the export row's source image and the
+  member rows' shared image were made before).
 - **uploads stored**: uploads the mock stored (204 to a PUT of the image's data).
 - A row passes when it landed, converged, made one image (none for an export), ran its task once, stored one upload
-  (file images), left no orphan, and destroy left nothing beyond what the resource keeps by design.
+  (file images), left no orphan, and destroy left nothing beyond what the resource keeps by design; the member rows
+  also need exactly one member on the image (accepted, for the status).
 
 ## What is recorded where
 
