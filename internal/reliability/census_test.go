@@ -113,6 +113,7 @@ type census struct {
 	entries    int // state entries
 
 	dupN, repTasks, repUploads int // how many objects the lines above stand for
+	repFetches                 int // web-downloads the server made beyond one per image
 	storedUploads              int // uploads the server stored in all
 }
 
@@ -209,6 +210,24 @@ func take(srv *mockserver.Server, tenant string, states []stateEntry, preImages,
 		sort.Strings(l)
 	}
 	return c
+}
+
+// countFetches adds the web-downloads beyond one per state entry that asks for one, by
+// image name (fetches are the data server's GETs by name).
+func (c *census) countFetches(states []stateEntry, fetches map[string]int) {
+	want := map[string]int{}
+	for _, e := range states {
+		if e.typ == "cloudimages_image" && e.attrs["web_download"] == true {
+			want[e.str("name")]++
+		}
+	}
+	for name, n := range fetches {
+		if extra := n - max(want[name], 1); extra > 0 {
+			c.repFetches += extra
+			c.repeated = append(c.repeated, fmt.Sprintf("%d × web-download of %q for %d resources", n, name, want[name]))
+		}
+	}
+	sort.Strings(c.repeated)
 }
 
 func btoi(b bool) int {

@@ -55,3 +55,16 @@ Error: Cannot read image
 		t.Errorf("got %q", got)
 	}
 }
+
+// A web-download made twice for one resource is work repeated; one per run is not.
+func TestCensus_countsWebDownloads(t *testing.T) {
+	t.Parallel()
+	web := func(run int, name string) stateEntry {
+		return stateEntry{run: run, typ: "cloudimages_image", attrs: map[string]any{"name": name, "web_download": true}}
+	}
+	var c census
+	c.countFetches([]stateEntry{web(0, "a"), web(1, "a"), web(0, "b")}, map[string]int{"a": 2, "b": 3, "gone": 1})
+	if c.repFetches != 2 || len(c.repeated) != 1 {
+		t.Errorf("repeated %d %v", c.repFetches, c.repeated)
+	}
+}

@@ -14,18 +14,18 @@ import (
 // table is the soak's table in Markdown: a row per round, a total per flavour.
 func table(rows []roundResult) string {
 	var b strings.Builder
-	b.WriteString("| flavour | round | faults fired, by kind | requests | applies to converge (run 1 / run 2) | failed commands + plans with changes | orphans | duplicates | in two states | work repeated (tasks + uploads) | left after destroy (kept by design) |\n")
+	b.WriteString("| flavour | round | faults fired, by kind | requests | applies to converge (run 1 / run 2) | failed commands + plans with changes | orphans | duplicates | in two states | work repeated (tasks + uploads + web-downloads) | left after destroy (kept by design) |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	type total struct {
-		fired                                                                                                       map[string]int
-		runs, within, requests, failed, dirty, orphans, dups, shared, tasks, uploads, left, kept, rounds, converged int
+		fired                                                                                                                map[string]int
+		runs, within, requests, failed, dirty, orphans, dups, shared, tasks, uploads, fetches, left, kept, rounds, converged int
 	}
 	totals := map[string]*total{}
 	var order []string
 	for _, r := range rows {
 		c := r.census
-		fmt.Fprintf(&b, "| %s | %d | %s | %d | %s | %d + %d | %d | %d | %d | %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
-			r.requests, r.convergedIn(), r.failed, r.dirty, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept)
+		fmt.Fprintf(&b, "| %s | %d | %s | %d | %s | %d + %d | %d | %d | %d | %d + %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
+			r.requests, r.convergedIn(), r.failed, r.dirty, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, c.repFetches, len(r.left), r.kept)
 		tt := totals[r.flavour]
 		if tt == nil {
 			tt = &total{fired: map[string]int{}}
@@ -43,6 +43,7 @@ func table(rows []roundResult) string {
 		tt.shared += len(c.shared)
 		tt.tasks += c.repTasks
 		tt.uploads += c.repUploads
+		tt.fetches += c.repFetches
 		tt.left += len(r.left)
 		tt.kept += r.kept
 		tt.rounds++
@@ -58,8 +59,8 @@ func table(rows []roundResult) string {
 	}
 	for _, f := range order {
 		tt := totals[f]
-		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d | %d of %d rounds converged; %d of %d runs within %d applies | %d + %d | **%d** | **%d** | **%d** | %d + %d | **%d** (%d) |\n", f, tt.rounds,
-			firedString(tt.fired), tt.requests, tt.converged, tt.rounds, tt.within, tt.runs, withinApplies, tt.failed, tt.dirty, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.left, tt.kept)
+		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d | %d of %d rounds converged; %d of %d runs within %d applies | %d + %d | **%d** | **%d** | **%d** | %d + %d + %d | **%d** (%d) |\n", f, tt.rounds,
+			firedString(tt.fired), tt.requests, tt.converged, tt.rounds, tt.within, tt.runs, withinApplies, tt.failed, tt.dirty, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.fetches, tt.left, tt.kept)
 	}
 	return b.String()
 }
@@ -193,7 +194,8 @@ to run. The counts are comparable from run to run, not identical.
 - **duplicates**: images beyond one per state entry of the same name (an import task's ` + "`[tf-…]`" + ` mark taken off).
 - **in two states**: image or task ids held by more than one state entry (across the two runs, or twice in one).
 - **work repeated**: import and export tasks beyond one per resource that needs one (imports by image name, exports by image id),
-  and uploads the server stored (204 to a PUT of an image's data, answered or not) beyond one per image a state holds.
+  uploads the server stored (204 to a PUT of an image's data, answered or not) beyond one per image a state holds,
+  and web-downloads (the mock's GETs of a source_url, counted by the data server) beyond one per image that asks for one.
 - **left after destroy**: images of the round still on the server after both destroys; in brackets, the images of
   ` + "`cloudimages_image_import_task`" + ` resources, which destroy keeps by design. Both are then deleted so that the next
   round starts clean.

@@ -47,19 +47,23 @@ func paramsFromEnv(t *testing.T, p params) params {
 
 // flavour is one kind of mock and the configuration a soak applies to it.
 type flavour struct {
-	name   string
-	opts   mockserver.Options
-	setup  func(t *testing.T, srv *mockserver.Server)
-	config func(t *testing.T, srv *mockserver.Server, size int) (string, string) // the configuration, and what it holds
+	name  string
+	opts  mockserver.Options
+	setup func(t *testing.T, srv *mockserver.Server)
+	// config is the configuration, what it holds, and (or nil) the web-download fetches per
+	// image name so far.
+	config func(t *testing.T, srv *mockserver.Server, size int) (string, string, func() map[string]int)
 }
 
 var glance = flavour{
 	name: "glance",
-	config: func(t *testing.T, srv *mockserver.Server, size int) (string, string) {
+	opts: mockserver.Options{Delay: 100 * time.Millisecond},
+	config: func(t *testing.T, srv *mockserver.Server, size int) (string, string, func() map[string]int) {
 		file := acctest.WriteImageFile(t, "soak.raw", 64<<10, 1)
-		members, statuses := max(1, size/4), max(1, size/8)
+		members, statuses, web := max(1, size/4), max(1, size/8), max(1, size/8)
+		data := serveData(t, file.Path)
 		consumer := strings.Replace(acctest.ProviderConfig(srv, acctest.Consumer, `  alias = "consumer"`), "\n\n", "\n", 1)
-		return acctest.ProviderConfig(srv, acctest.Producer) + consumer + fmt.Sprintf(`
+		config := acctest.ProviderConfig(srv, acctest.Producer) + consumer + fmt.Sprintf(`
 resource "cloudimages_image" "img" {
   count            = %[1]d
   name             = format("soak-img-%%03d", count.index)
@@ -81,7 +85,41 @@ resource "cloudimages_image_member_status" "s" {
   image_id = cloudimages_image_member.m[count.index].image_id
   status   = "accepted"
 }
-`, size, members, statuses, file.Path, acctest.Consumer.TenantID), fmt.Sprintf("%d images of 64 KiB from a file, %d of them shared with a member, %d of those accepted by the consumer (cloudimages_image_member_status through a provider alias with the consumer's credentials)", size, members, statuses)
+
+# the server fetches the data (an interoperable import, waited for)
+resource "cloudimages_image" "web" {
+  count            = %[6]d
+  name             = format("soak-web-%%03d", count.index)
+  source_url       = "%[7]s/web/${format("soak-web-%%03d", count.index)}"
+  web_download     = true
+  expected_hash    = "sha512:%[8]s"
+  disk_format      = "raw"
+  container_format = "bare"
+}
+
+# the provider streams the data from the URL into the upload
+resource "cloudimages_image" "url" {
+  count            = %[6]d
+  name             = format("soak-url-%%03d", count.index)
+  source_url       = "%[7]s/url/${format("soak-url-%%03d", count.index)}"
+  expected_hash    = "sha512:%[8]s"
+  disk_format      = "raw"
+  container_format = "bare"
+}
+`, size, members, statuses, file.Path, acctest.Consumer.TenantID, web, data.URL, file.SHA512)
+		fetches := func() map[string]int {
+			out := map[string]int{}
+			for p, n := range data.fetched() {
+				if name, ok := strings.CutPrefix(p, "/web/"); ok {
+					out[name] += n
+				}
+			}
+			return out
+		}
+		return config, fmt.Sprintf("%d images of 64 KiB from a file, %d of them shared with a member, %d of those accepted by the consumer "+
+			"(cloudimages_image_member_status through a provider alias with the consumer's credentials); %d images by web-download "+
+			"(the server fetches source_url) and %d streamed by the provider from source_url, both with expected_hash; "+
+			"mock delay 100 ms per asynchronous step", size, members, statuses, web, web), fetches
 	},
 }
 
@@ -94,7 +132,7 @@ var rackspace = flavour{
 			t.Fatal(err)
 		}
 	},
-	config: func(t *testing.T, srv *mockserver.Server, size int) (string, string) {
+	config: func(_ *testing.T, srv *mockserver.Server, size int) (string, string, func() map[string]int) {
 		images, tasks := max(1, size/4), max(1, size/8)
 		exports := max(1, min(images, size*3/40))
 		return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
@@ -117,7 +155,7 @@ resource "cloudimages_image_export_task" "e" {
   image_id                  = cloudimages_image.imp[count.index].id
   receiving_swift_container = "exports"
 }
-`, images, tasks, exports), fmt.Sprintf("%d cloudimages_image with import_from, %d cloudimages_image_import_task, %d cloudimages_image_export_task of the first images; mock delay 100 ms per asynchronous step", images, tasks, exports)
+`, images, tasks, exports), fmt.Sprintf("%d cloudimages_image with import_from, %d cloudimages_image_import_task, %d cloudimages_image_export_task of the first images; mock delay 100 ms per asynchronous step", images, tasks, exports), nil
 	},
 }
 
@@ -167,7 +205,7 @@ func soakFlavour(t *testing.T, f flavour, fi int, p params) []roundResult {
 func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p params, uploads *uploadLog) roundResult {
 	t.Helper()
 	start := time.Now()
-	config, what := f.config(t, srv, p.size)
+	config, what, fetches := f.config(t, srv, p.size)
 	preImages, preTasks := imageIDs(srv), taskIDs(srv)
 	dirs := make([]*tfDir, runs)
 	for i := range dirs {
@@ -247,6 +285,15 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 		states = append(states, s...)
 	}
 	res.census = take(srv, acctest.Producer.TenantID, states, preImages, preTasks, uploads.take())
+	if fetches != nil {
+		got := fetches()
+		total := 0
+		for _, n := range got {
+			total += n
+		}
+		t.Logf("%s round %d: the server made %d web-downloads of %d names", f.name, round+1, total, len(got))
+		res.census.countFetches(states, got)
+	}
 
 	// destroy without faults: what is left is what no state knew
 	res.destroyed = true
@@ -327,8 +374,8 @@ func (r roundResult) convergedIn() string {
 
 func (r roundResult) line() string {
 	c := r.census
-	return fmt.Sprintf("faults %s in %d requests; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads; left %d (kept by design %d); %d failed commands, %d plans with changes; %s",
-		firedString(r.fired), r.requests, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, len(r.left), r.kept, r.failed, r.dirty, r.took.Round(time.Second))
+	return fmt.Sprintf("faults %s in %d requests; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads + %d fetches; left %d (kept by design %d); %d failed commands, %d plans with changes; %s",
+		firedString(r.fired), r.requests, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, c.repFetches, len(r.left), r.kept, r.failed, r.dirty, r.took.Round(time.Second))
 }
 
 var kindOrder = []string{"503", "502", "429", "drop", "lose_answer", "truncate_body", "latency", "kill_upload_after"}
