@@ -35,7 +35,8 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"resources/cloudimages_image_access":        testImageAccess,
 	"resources/cloudimages_image_import_task":   testImportTask,
 	"resources/cloudimages_image_export_task":   testExportTask,
-	"demo": testDemo,
+	"functions/checksum_from_sums":              testChecksumFromSums,
+	"demo":                                      testDemo,
 }
 
 // coveredElsewhere are example directories that have a test of their own.
@@ -72,6 +73,24 @@ func testProvider(t *testing.T, e *example) {
 	}
 	if n := e.srv.RequestCount("GET", "/image/v2/images"); n == 0 {
 		t.Error("the provider never listed images in DFW")
+	}
+	e.Destroy()
+}
+
+func testChecksumFromSums(t *testing.T, e *example) {
+	plain := acctest.WriteImageFile(t, "debian-13-generic-amd64.raw", 1<<16, 5)
+	published := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, plain.Path)
+	}))
+	t.Cleanup(published.Close)
+	e.Var("debian_url", published.URL+"/debian-13-generic-amd64.raw")
+	sums := fmt.Sprintf("%s  debian-13-generic-amd64.raw\n%s  debian-13-nocloud-amd64.raw\n", plain.SHA512, strings.Repeat("0", 128))
+	if err := os.WriteFile(filepath.Join(e.CLI().Dir(), "SHA512SUMS"), []byte(sums), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.Apply()
+	if got := e.StateAttr("cloudimages_image.debian", "expected_hash"); got != "sha512:"+plain.SHA512 {
+		t.Errorf("expected_hash %v, want sha512:%s from SHA512SUMS", got, plain.SHA512)
 	}
 	e.Destroy()
 }
@@ -354,11 +373,12 @@ func TestExamples_allCovered(t *testing.T) {
 	}
 }
 
-// exampleRoot is the example a directory belongs to: resources/<type> and
-// data-sources/<type>, or the first directory below examples/.
+// exampleRoot is the example a directory belongs to: resources/<type>,
+// data-sources/<type> and functions/<name>, or the first directory below
+// examples/.
 func exampleRoot(rel string) string {
 	parts := strings.Split(rel, "/")
-	if (parts[0] == "resources" || parts[0] == "data-sources") && len(parts) > 1 {
+	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions") && len(parts) > 1 {
 		return parts[0] + "/" + parts[1]
 	}
 	return parts[0]

@@ -98,10 +98,12 @@ func (e *example) CLI() *acctest.CLI {
 	e.t.Helper()
 	if e.cli == nil {
 		e.cli = acctest.NewCLIForDir(e.t, e.src, e.env...)
-		// The import block is shown beside the configuration, not in it:
-		// Import runs it once the object exists.
-		if err := os.Remove(filepath.Join(e.cli.Dir(), importBlockFile)); err != nil && !os.IsNotExist(err) {
-			e.t.Fatal(err)
+		// The import blocks are shown beside the configuration, not in it:
+		// Import runs them once the object exists.
+		for _, name := range []string{importBlockFile, identityBlockFile} {
+			if err := os.Remove(filepath.Join(e.cli.Dir(), name)); err != nil && !os.IsNotExist(err) {
+				e.t.Fatal(err)
+			}
 		}
 		e.cli.MustRun("init", "-input=false")
 	}
@@ -266,6 +268,67 @@ func (e *example) Import(realID func(exampleID string) string) {
 			e.t.Fatal(err)
 		}
 	})
+	e.importByIdentity(cmd, realID)
+}
+
+// identityBlockFile is the example of an import block by resource identity
+// (Terraform 1.12+).
+const identityBlockFile = "import-by-identity.tf"
+
+// withoutIdentity are the resources that have no resource identity yet.
+var withoutIdentity = map[string]bool{"cloudimages_image_import_task": true, "cloudimages_image_export_task": true}
+
+// importByIdentity imports the resource again with the example's identity
+// block, its example values replaced by the real ones (the parts of the
+// string id, in order), where the running Terraform has resource identity.
+func (e *example) importByIdentity(cmd importCommand, realID func(string) string) {
+	e.t.Helper()
+	block, err := os.ReadFile(filepath.Join(e.src, identityBlockFile))
+	if os.IsNotExist(err) && withoutIdentity[filepath.Base(e.src)] {
+		return
+	}
+	if err != nil {
+		e.t.Fatalf("the resource's page shows no import block by identity: %v", err)
+	}
+	if !e.terraformAtLeast(1, 12) {
+		e.t.Logf("%s not applied: Terraform before 1.12 has no resource identity", identityBlockFile)
+		return
+	}
+	e.reimport(cmd, realID, func(id string) {
+		config := string(block)
+		exampleParts, realParts := strings.Split(cmd.ID, "/"), strings.Split(id, "/")
+		for i := range exampleParts {
+			if !strings.Contains(config, `"`+exampleParts[i]+`"`) {
+				e.t.Fatalf("%s does not show %q, a part of the string id %s", identityBlockFile, exampleParts[i], cmd.ID)
+			}
+			config = strings.Replace(config, `"`+exampleParts[i]+`"`, `"`+realParts[i]+`"`, 1)
+		}
+		path := filepath.Join(e.CLI().Dir(), identityBlockFile)
+		if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+			e.t.Fatal(err)
+		}
+		if actions := e.PlannedActions(cmd.Address); slices.Contains(actions, "delete") || slices.Contains(actions, "create") {
+			e.t.Errorf("%s: the plan %v the resource instead of importing it", identityBlockFile, actions)
+		}
+		e.CLI().MustRun("apply", "-auto-approve", "-input=false")
+		if err := os.Remove(path); err != nil {
+			e.t.Fatal(err)
+		}
+	})
+}
+
+// terraformAtLeast reports whether the CLI under test is Terraform (not
+// OpenTofu) of at least major.minor: its version's first line says which.
+func (e *example) terraformAtLeast(major, minor int) bool {
+	e.t.Helper()
+	out := e.CLI().MustRun("version").Stdout
+	var gotMajor, gotMinor int
+	for _, line := range strings.Split(out, "\n") {
+		if _, err := fmt.Sscanf(line, "Terraform v%d.%d", &gotMajor, &gotMinor); err == nil {
+			return gotMajor > major || (gotMajor == major && gotMinor >= minor)
+		}
+	}
+	return false // OpenTofu, or a version this does not know
 }
 
 var importBlockRE = regexp.MustCompile(`(?s)import\s*\{\s*to\s*=\s*(\S+)\s*id\s*=\s*"([^"]+)"\s*\}`)

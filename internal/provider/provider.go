@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/functions"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/image"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/member"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/task"
@@ -37,6 +39,7 @@ const Address = "registry.terraform.io/cloudimages/cloudimages"
 var (
 	_ provider.Provider                     = (*cloudImagesProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithFunctions        = (*cloudImagesProvider)(nil)
 )
 
 // New returns a constructor of the provider, as providerserver wants it.
@@ -217,5 +220,12 @@ func (p *cloudImagesProvider) DataSources(context.Context) []func() datasource.D
 		image.NewListDataSource,
 		member.NewMembersDataSource,
 		task.NewDataSource,
+	}
+}
+
+// Functions need no configured provider: they run on their arguments alone.
+func (p *cloudImagesProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		functions.NewChecksumFromSums,
 	}
 }
