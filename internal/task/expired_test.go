@@ -49,7 +49,7 @@ func TestAccImportTask_expiredUnseenIsFoundByItsMark(t *testing.T) {
 	clock := mockserver.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 1500 * time.Millisecond})
 	seedVHD(t, srv)
-	config := timedImport(srv, "imported", "1s")
+	config := timedImport(srv, "1s")
 
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
@@ -79,7 +79,7 @@ func TestAccImportTask_expiredUnseenWithoutImageIsReplaced(t *testing.T) {
 	clock := mockserver.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 1500 * time.Millisecond})
 	seedVHD(t, srv)
-	config := timedImport(srv, "imported", "1s")
+	config := timedImport(srv, "1s")
 
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
@@ -95,7 +95,7 @@ func TestAccImportTask_expiredUnseenWithoutImageIsReplaced(t *testing.T) {
 						}
 					}
 				},
-				Config: timedImport(srv, "imported", "1m"),
+				Config: timedImport(srv, "1m"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(importAddr, plancheck.ResourceActionReplace)},
 				},

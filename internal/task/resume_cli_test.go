@@ -22,7 +22,7 @@ func TestAccImportTask_cliTimeoutWarnsAndPlansTheWait(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
-	cli := acctest.NewCLI(t, timedImport(srv, "imported", "1s"))
+	cli := acctest.NewCLI(t, timedImport(srv, "1s"))
 	cli.MustRun("init", "-input=false")
 
 	out := cli.MustRun("apply", "-auto-approve", "-input=false")
@@ -61,7 +61,7 @@ func TestAccImportTask_cliInterruptSavesTheTask(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Delay: 2 * time.Second})
 	seedVHD(t, srv)
-	cli := acctest.NewCLI(t, timedImport(srv, "imported", "10m"))
+	cli := acctest.NewCLI(t, timedImport(srv, "10m"))
 	cli.MustRun("init", "-input=false")
 
 	cmd := exec.Command("terraform", "apply", "-auto-approve", "-input=false", "-no-color")
@@ -169,7 +169,7 @@ func TestAccImportTask_cliDestroyWhileRunningWarns(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
-	cli := acctest.NewCLI(t, timedImport(srv, "imported", "1s"))
+	cli := acctest.NewCLI(t, timedImport(srv, "1s"))
 	cli.MustRun("init", "-input=false")
 	cli.MustRun("apply", "-auto-approve", "-input=false")
 

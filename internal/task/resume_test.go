@@ -36,18 +36,18 @@ const tasksRoute = "/image/v2/tasks"
 // takes seconds between terraform runs.
 const slowTask = 4 * time.Second
 
-// timedImport is an import task with its create timeout. The mock's tasks
-// take two steps of Delay.
-func timedImport(srv *mockserver.Server, name, timeout string) string {
+// timedImport is an import task of an image named "imported" with its
+// create timeout. The mock's tasks take two steps of Delay.
+func timedImport(srv *mockserver.Server, timeout string) string {
 	return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
 resource "cloudimages_image_import_task" "vhd" {
-  image_name  = %q
+  image_name  = "imported"
   import_from = "images/disk.vhd"
   timeouts {
     create = %q
   }
 }
-`, name, timeout)
+`, timeout)
 }
 
 func tasksPosted(srv *mockserver.Server, want int) resource.TestCheckFunc {
@@ -83,7 +83,7 @@ func TestAccImportTask_resumedAfterCreateTimeout(t *testing.T) {
 	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
 	sameTask := statecheck.CompareValue(compare.ValuesSame())
-	config := timedImport(srv, "imported", "1s")
+	config := timedImport(srv, "1s")
 
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
@@ -216,7 +216,7 @@ func TestAccImportTask_failedRenameIsRetriedInPlace(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Delay: 50 * time.Millisecond})
 	seedVHD(t, srv)
-	config := timedImport(srv, "imported", "5m")
+	config := timedImport(srv, "5m")
 	sameImage := statecheck.CompareValue(compare.ValuesSame())
 
 	acctest.Test(t, resource.TestCase{
@@ -267,7 +267,7 @@ func TestAccImportTask_failureAfterResumeIsReplaced(t *testing.T) {
 	srv := acctest.Mock(t, mockserver.Options{Delay: slowTask})
 	seedVHD(t, srv)
 	srv.FailTasks(mockserver.TaskFault{Type: "import", Message: "injected: the store failed"})
-	config := timedImport(srv, "imported", "1s")
+	config := timedImport(srv, "1s")
 
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
@@ -285,7 +285,7 @@ func TestAccImportTask_failureAfterResumeIsReplaced(t *testing.T) {
 				Check:              tasksPosted(srv, 2),
 			},
 			{
-				Config: timedImport(srv, "imported", "1m"),
+				Config: timedImport(srv, "1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(importAddr, tfjsonpath.New("status"), knownvalue.StringExact("success")),
 				},
@@ -413,7 +413,7 @@ func TestAccImportTask_renameAnswerLostConverges(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Delay: 50 * time.Millisecond})
 	seedVHD(t, srv)
-	config := timedImport(srv, "imported", "5m")
+	config := timedImport(srv, "5m")
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
