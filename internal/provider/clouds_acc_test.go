@@ -175,3 +175,41 @@ func TestAccProvider_cloudsYAMLExample(t *testing.T) {
 		})
 	}
 }
+
+// A clouds.yaml entry's TLS and endpoint settings reach the client: cacert
+// (the mock's own CA), cert and key (a mock that requires client
+// certificates), and interface: internal picks the catalog's internal
+// endpoints.
+func TestAccProvider_cloudsYAMLTLSAndInterface(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{TLS: true, ClientCerts: true})
+	p := acctest.Producer
+	certPEM, keyPEM, err := srv.IssueClientCertificate("clouds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t, `provider "cloudimages" { cloud = "tls" }`+listAllOutput)
+	writeFiles(t, cli.Dir(), map[string]string{
+		"client.pem": string(certPEM), "client-key.pem": string(keyPEM),
+		"clouds.yaml": fmt.Sprintf(`clouds:
+  tls:
+    auth:
+      auth_url: %s
+      username: %s
+      api_key: %s
+    cacert: %s
+    cert: %s
+    key: %s
+    interface: internal
+`, srv.IdentityV2URL(), p.Username, p.APIKey, srv.CAFile(), filepath.Join(cli.Dir(), "client.pem"), filepath.Join(cli.Dir(), "client-key.pem")),
+	})
+	cli.MustRun("init", "-input=false")
+	cli.MustRun("apply", "-auto-approve", "-input=false")
+	if ids := outputIDs(t, cli); len(ids) != 0 {
+		t.Fatalf("ids %v, want none", ids)
+	}
+	if srv.InterfaceRequests("internal") == 0 || srv.RequestCount("GET", "/image/v2/images") == 0 {
+		t.Fatalf("the image list did not go through the internal endpoint (%d internal requests)", srv.InterfaceRequests("internal"))
+	}
+}

@@ -347,3 +347,44 @@ func TestAccProvider_conflictingEnvironment(t *testing.T) {
 		ExpectError: acctest.ErrorLike("Conflicting credentials", "api_key (from the environment variable OS_API_KEY)", "password (from the environment variable OS_PASSWORD)"),
 	}}})
 }
+
+// The other way round from TestAccProvider_aliasIsolation: the producer
+// exports a password and its tenant id, the consumer alias sets its own API
+// key; neither OS_PASSWORD ("Conflicting credentials") nor OS_TENANT_ID
+// (another tenant's scope) reaches it.
+func TestAccProvider_aliasIsolationAPIKey(t *testing.T) {
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	p, c := acctest.Producer, acctest.Consumer
+	mine := acctest.CreateImageOutOfBand(t, srv, p, "producer's", acctest.WriteImageFile(t, "p.raw", 100, 1))
+	theirs := acctest.CreateImageOutOfBand(t, srv, c, "consumer's", acctest.WriteImageFile(t, "c.raw", 100, 2))
+	t.Setenv("OS_AUTH_URL", srv.IdentityV2URL())
+	t.Setenv("OS_USERNAME", p.Username)
+	t.Setenv("OS_PASSWORD", p.Password)
+	t.Setenv("OS_TENANT_ID", p.TenantID)
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		Config: fmt.Sprintf(`
+terraform {
+  required_providers {
+    cloudimages = { source = "hashicorp/cloudimages" }
+    consumer    = { source = "hashicorp/consumer" }
+  }
+}
+provider "cloudimages" {}
+provider "consumer" {
+  username = %q
+  api_key  = %q
+}
+data "cloudimages_images" "all" {}
+data "cloudimages_images" "consumer" {
+  provider = consumer
+}
+`, c.Username, c.APIKey),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.cloudimages_images.all", tfjsonpath.New("ids"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(mine)})),
+			statecheck.ExpectKnownValue("data.cloudimages_images.consumer", tfjsonpath.New("ids"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(theirs)})),
+		},
+	}}})
+}
