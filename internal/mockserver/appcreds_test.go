@@ -227,6 +227,16 @@ func TestAppCredentials_Refusals(t *testing.T) {
 	if r.status != http.StatusForbidden || !strings.Contains(keystoneMessage(t, r), "not allowed for managing additional application credentials") {
 		t.Fatalf("create with an app-cred token: %d %s", r.status, r.body)
 	}
+	// Nor can a token made from that token.
+	r = do(t, s, req{method: "POST", path: "/identity/v3/auth/tokens", body: map[string]any{"auth": map[string]any{"identity": map[string]any{
+		"methods": []string{"token"}, "token": map[string]any{"id": acTok}}}}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("token from the app-cred token: %d %s", r.status, r.body)
+	}
+	r = do(t, s, req{method: "POST", path: path, token: r.header.Get("X-Subject-Token"), body: map[string]any{"application_credential": map[string]any{"name": "more"}}})
+	if r.status != http.StatusForbidden {
+		t.Fatalf("create with a token made from an app-cred token: %d %s", r.status, r.body)
+	}
 	// Deleting the credential revokes the tokens it issued.
 	if r := do(t, s, req{method: "DELETE", path: path + "/" + made.ID, token: producerToken}); r.status != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", r.status, r.body)

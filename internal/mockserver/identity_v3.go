@@ -90,6 +90,13 @@ func (s *Server) v3CreateToken(w http.ResponseWriter, r *http.Request, _ *call) 
 		if fail == nil {
 			fail = v3CheckScope(req.Auth.Scope, who)
 		}
+		// A token made from an application credential's token is still that
+		// credential's, with its restrictions, as in Keystone.
+		if id := req.Auth.Identity; fail == nil && id.Methods[0] == "token" {
+			if src, ok := s.lookupToken(id.Token.ID); ok {
+				appCred = src.appCred
+			}
+		}
 	}
 	switch {
 	case fail == nil:
