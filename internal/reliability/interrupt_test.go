@@ -36,6 +36,10 @@ var (
 		next: "GET /image/v2/tasks/{task_id}"}
 	stepWait  = step{name: "task wait", method: "GET", route: "/image/v2/tasks/{task_id}", path: `^/image/v2/tasks/[^/]+$`}
 	stepPatch = step{name: "metadata patch", method: "PATCH", route: "/image/v2/images/{image_id}", path: `^/image/v2/images/[^/]+$`}
+	// After an abandoned import call the provider may read the image to learn whether the
+	// import started, so the GET after it proves nothing either way.
+	stepImport    = step{name: "import call", method: "POST", route: "/image/v2/images/{image_id}/import", path: `^/image/v2/images/[^/]+/import$`}
+	stepImageWait = step{name: "import wait", method: "GET", route: "/image/v2/images/{image_id}", path: `^/image/v2/images/[^/]+$`}
 	// The member rows: one request each, and no timeouts block to run out.
 	stepMember = step{name: "member create", method: "POST", route: "/image/v2/images/{image_id}/members", path: `^/image/v2/images/[^/]+/members$`}
 	stepStatus = step{name: "status update", method: "PUT", route: "/image/v2/images/{image_id}/members/{member_id}",
@@ -75,6 +79,34 @@ resource "cloudimages_image" "x" {
 }
 `, file.Path, timeout)
 			}, nil
+		},
+	},
+	{
+		name: "cloudimages_image (web_download)", flavour: "glance", images: 1,
+		steps: []step{stepCreate, stepImport, stepImageWait},
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
+			file := acctest.WriteImageFile(t, "w.raw", 64<<10, 3)
+			data := serveData(t, file.Path)
+			return func(timeout string) string {
+					return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name             = "interrupted"
+  source_url       = "%s/web/interrupted"
+  web_download     = true
+  expected_hash    = "sha512:%s"
+  disk_format      = "raw"
+  container_format = "bare"
+  timeouts {
+    create = %q
+  }
+}
+`, data.URL, file.SHA512, timeout)
+				}, func() []string {
+					if n := data.fetched()["/web/interrupted"]; n != 1 {
+						return []string{fmt.Sprintf("the server fetched the data %d times, want 1", n)}
+					}
+					return nil
+				}
 		},
 	},
 	{
