@@ -309,6 +309,21 @@ func TestBanner_matchesDocs(t *testing.T) {
 			t.Errorf("%s exports %v, the banner %v", file, documented, printed)
 		}
 	}
+	// The module-testing example says the same in its comments.
+	const tftest = "examples/module-testing/tests/sharing.tftest.hcl"
+	raw, err := os.ReadFile(filepath.Join("..", "..", tftest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var commented []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if l := strings.TrimSpace(strings.TrimPrefix(line, "#")); strings.HasPrefix(line, "#") && strings.HasPrefix(l, "export ") {
+			commented = append(commented, assignment.FindAllString(l, -1)...)
+		}
+	}
+	if strings.Join(commented, " ") != strings.Join(printed, " ") {
+		t.Errorf("%s exports %v, the banner %v", tftest, commented, printed)
+	}
 }
 
 // TestBanner_clientCertificates: MOCK_CLIENT_CERTS=1 writes a client
