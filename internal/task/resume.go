@@ -69,9 +69,9 @@ func (w waiter) await(ctx context.Context, id string, save func(*client.Task) di
 		w.stoppedWaiting(incomplete, diags)
 	case w.op == "create":
 		diags.AddWarning(fmt.Sprintf("Cannot follow %s task %s", w.what, id),
-			fmt.Sprintf("%s\n\nThe server accepted the task, so it is saved in the state as it was last seen (status %q), not "+
-				"tainted. The next apply reads it again and shows an in-place update that keeps waiting for this same task; it "+
-				"does not start another.%s", err, lastStatus(done), w.pendingNote()))
+			fmt.Sprintf("%s\n\nThe server accepted the task, so it is saved in the state as it was last seen, not tainted. "+
+				"The next apply reads it again and, while it runs, shows an in-place update that keeps waiting for this same "+
+				"task; it does not start another.%s", err, w.pendingNote()))
 	default:
 		diagnostics.APIError(diags, fmt.Sprintf("wait for %s task %s", w.what, id), err,
 			"The task is still saved in the state: the next apply keeps waiting for it, and does not start another.")
@@ -96,13 +96,6 @@ func (w waiter) pendingNote() string {
 		return ""
 	}
 	return " " + w.pending
-}
-
-func lastStatus(t *client.Task) string {
-	if t == nil {
-		return "unknown"
-	}
-	return t.Status
 }
 
 // planTask plans what the next apply does with the state's task: one still
