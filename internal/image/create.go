@@ -33,7 +33,14 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	st, ok := r.startFor(plan)(ctx, req.Plan, plan, resp)
+	// Write-only headers are in the configuration alone; the upload reads
+	// them there, and nothing saves them.
+	withHeaders := plan
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("source_headers_wo"), &withHeaders.SourceHeadersWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	st, ok := r.startFor(plan)(ctx, req.Plan, withHeaders, resp)
 	if !ok || st.complete {
 		return
 	}
@@ -167,6 +174,7 @@ func (r *imageResource) createImage(ctx context.Context, plan resourceModel, res
 		return plan, false
 	}
 	have := plan
+	have.SourceHeadersWO = types.MapNull(types.StringType) // write-only: never saved
 	resp.Diagnostics.Append(have.setFromAPI(ctx, img)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &have)...)
 	return have, !resp.Diagnostics.HasError()

@@ -14,19 +14,23 @@ import (
 // resourceModel is the state of a cloudimages_image.
 type resourceModel struct {
 	imageAttributes
-	File           types.String   `tfsdk:"file"`
-	ImportFrom     types.String   `tfsdk:"import_from"`
-	ImportFormat   types.String   `tfsdk:"import_from_format"`
-	SourceURL      types.String   `tfsdk:"source_url"`
-	SourceHeaders  types.Map      `tfsdk:"source_headers"`
-	WebDownload    types.Bool     `tfsdk:"web_download"`
-	Decompress     types.Bool     `tfsdk:"decompress"`
-	ExpectedHash   types.String   `tfsdk:"expected_hash"`
-	Deactivated    types.Bool     `tfsdk:"deactivated"`
-	Properties     types.Map      `tfsdk:"properties"`
-	VerifyChecksum types.Bool     `tfsdk:"verify_checksum"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-	ImportTaskID   types.String   `tfsdk:"import_task_id"`
+	File          types.String `tfsdk:"file"`
+	ImportFrom    types.String `tfsdk:"import_from"`
+	ImportFormat  types.String `tfsdk:"import_from_format"`
+	SourceURL     types.String `tfsdk:"source_url"`
+	SourceHeaders types.Map    `tfsdk:"source_headers"`
+	// SourceHeadersWO is write-only: null except during a create, which
+	// reads it from the configuration.
+	SourceHeadersWO        types.Map      `tfsdk:"source_headers_wo"`
+	SourceHeadersWOVersion types.Int64    `tfsdk:"source_headers_wo_version"`
+	WebDownload            types.Bool     `tfsdk:"web_download"`
+	Decompress             types.Bool     `tfsdk:"decompress"`
+	ExpectedHash           types.String   `tfsdk:"expected_hash"`
+	Deactivated            types.Bool     `tfsdk:"deactivated"`
+	Properties             types.Map      `tfsdk:"properties"`
+	VerifyChecksum         types.Bool     `tfsdk:"verify_checksum"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
+	ImportTaskID           types.String   `tfsdk:"import_task_id"`
 }
 
 // setFromAPI copies what the server says into the model. Arguments the API

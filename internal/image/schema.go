@@ -82,7 +82,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"straight into the upload while hashing it: nothing is written to local disk and memory stays constant. " +
 					"With `web_download = true` the server fetches the URL instead. Requires `disk_format` and " +
 					"`container_format`; conflicts with `file` and `import_from`. Changing it replaces the image. A " +
-					"password in the URL is never logged; prefer `source_headers` for credentials.",
+					"password in the URL is refused, since the URL is stored in the state: send credentials with " +
+					"`source_headers_wo` (never stored) instead.",
 				Validators: []validator.String{
 					validate.HTTPURL(),
 					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("import_from")),
@@ -97,6 +98,27 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"Sensitive: never shown in plans or logs. Not sent to the Images API, and not possible with " +
 					"`web_download` (the server fetches the URL without them). Changing them alone changes nothing on the server.",
 				Validators: []validator.Map{mapvalidator.AlsoRequires(path.MatchRoot("source_url"))},
+			},
+			"source_headers_wo": schema.MapAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Sensitive:   true,
+				WriteOnly:   true,
+				MarkdownDescription: "Write-only `source_headers` (Terraform 1.11 and later): sent with the download of " +
+					"`source_url` like them, but never stored in the state or the plan, so a token in them stays out of " +
+					"state files; ephemeral values may be used. Terraform cannot tell when they change: bump " +
+					"`source_headers_wo_version` to fetch `source_url` again with new ones. Conflicts with `source_headers`.",
+				Validators: []validator.Map{
+					mapvalidator.AlsoRequires(path.MatchRoot("source_url")),
+					mapvalidator.ConflictsWith(path.MatchRoot("source_headers")),
+				},
+			},
+			"source_headers_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "A number to change when the data should be fetched again with new `source_headers_wo` " +
+					"(those are never stored, so Terraform cannot see them change). Changing it replaces the image.",
+				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("source_headers_wo"))},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"web_download": schema.BoolAttribute{
 				Optional: true,

@@ -3,6 +3,7 @@ package image
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -73,8 +74,10 @@ func (m resourceModel) uploadSource(ctx context.Context, c *client.Client) (clie
 		src = client.FileSource(m.File.ValueString(), m.Decompress.ValueBool())
 	} else {
 		headers := map[string]string{}
-		if !m.SourceHeaders.IsNull() {
-			diags.Append(m.SourceHeaders.ElementsAs(ctx, &headers, false)...)
+		for _, h := range []types.Map{m.SourceHeaders, m.SourceHeadersWO} {
+			if !h.IsNull() && !h.IsUnknown() {
+				diags.Append(h.ElementsAs(ctx, &headers, false)...)
+			}
 		}
 		src = c.URLSource(m.SourceURL.ValueString(), headers, m.Decompress.ValueBool())
 	}
@@ -209,7 +212,15 @@ func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
 			"With web_download the server fetches source_url and stores the data as it is. Remove decompress, or set "+
 				"web_download = false to have the provider decompress the data while streaming it.")
 	}
-	if webDownload && !cfg.SourceHeaders.IsNull() {
+	if u, err := url.Parse(cfg.SourceURL.ValueString()); err == nil && !cfg.SourceURL.IsUnknown() && u.User != nil {
+		if _, hasPassword := u.User.Password(); hasPassword {
+			diags.AddAttributeError(path.Root("source_url"), "Credentials in source_url",
+				"source_url holds a user and password, and it is stored in the state in plain text. Remove them from the "+
+					"URL and send them in a header that is never stored: source_headers_wo = { Authorization = "+
+					"\"Basic ${base64encode(\"user:password\")}\" }.")
+		}
+	}
+	if webDownload && (!cfg.SourceHeaders.IsNull() || !cfg.SourceHeadersWO.IsNull()) {
 		diags.AddAttributeError(path.Root("source_headers"), "source_headers are not possible with web_download",
 			"With web_download the server fetches source_url and cannot send these headers. Remove them, or set "+
 				"web_download = false to have the provider download the URL with them.")

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
@@ -410,6 +411,8 @@ func TestAccImage_sourceArgumentsRefusedWhenPlanning(t *testing.T) {
 		{"  deactivated = true\n", []string{"Only an image with data can be deactivated"}},
 		{"  source_headers = { A = \"b\" }\n", []string{"source_url"}},
 		{"  web_download = true\n", []string{"web_download needs source_url"}},
+		// source_url is stored in the state: a password there is refused.
+		{"  source_url = \"https://user:pa55@example.com/x\"\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", []string{"Credentials in source_url", "source_headers_wo"}},
 		{"  source_url = \"ftp://example.com/x\"\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", []string{"http"}},
 		{fmt.Sprintf("  source_url = \"https://example.com/x\"\n  file = %q\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", f.Path), []string{"cannot be specified when"}},
 		{"  source_url = \"https://example.com/x\"\n", []string{"Missing disk_format"}},
@@ -427,4 +430,61 @@ func TestAccImage_sourceArgumentsRefusedWhenPlanning(t *testing.T) {
 	if n := len(srv.Images()); n != 0 {
 		t.Fatalf("%d images created by plans that should have failed", n)
 	}
+}
+
+// source_headers_wo carries the download's token without ever storing it
+// (write-only, Terraform 1.11+); bumping source_headers_wo_version fetches
+// the data again.
+func TestAccImage_writeOnlySourceHeaders(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	f := acctest.WriteImageFile(t, "disk.raw", 32<<10, 27)
+	data := serveFile(t, f.Path, "Bearer s3cret-token")
+	config := func(version int) string {
+		return imageConfig(srv, fmt.Sprintf(`  name                      = "private-source"
+  source_url                = "%s/disk"
+  source_headers_wo         = { Authorization = "Bearer s3cret-token" }
+  source_headers_wo_version = %d
+  disk_format               = "raw"
+  container_format          = "bare"
+`, data.URL, version))
+	}
+	noSecretInState := func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if strings.Contains(v, "s3cret") {
+					return fmt.Errorf("the state holds the token in %s", k)
+				}
+			}
+		}
+		return nil
+	}
+
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:           acctest.NoImagesLeft(srv, acctest.Producer.TenantID),
+		Steps: []resource.TestStep{
+			{
+				Config: config(1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					hashCheck("checksum", f.MD5),
+					statecheck.ExpectKnownValue(imageAddr, tfjsonpath.New("source_headers_wo"), knownvalue.Null()),
+				},
+				Check: noSecretInState,
+			},
+			{
+				Config: config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: func(s *terraform.State) error {
+					if n := data.downloads.Load(); n != 2 {
+						return fmt.Errorf("%d downloads, want 2 (one per version)", n)
+					}
+					return noSecretInState(s)
+				},
+			},
+		},
+	})
 }
