@@ -283,24 +283,29 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	// every attempt at the step is held, retries included, so the timeout runs out there
 	srv.InjectFault(mockserver.Fault{Method: st.method, Path: regexp.MustCompile(st.path), Latency: holdFor, Times: -1})
 
-	stop := make(chan struct{})
-	var landed string
+	stop, applied, watched := make(chan struct{}), make(chan struct{}), make(chan string, 1)
 	go func() {
 		// SIGINT once the step's request is in flight: arrived (counted) and not answered
-		deadline := time.Now().Add(60 * time.Second)
-		for time.Now().Before(deadline) {
+		for {
 			if srv.RequestCount(st.method, st.route) > log.count(st.method, st.path) {
 				if mode == "SIGINT" {
 					time.Sleep(300 * time.Millisecond) // let the provider be well inside the call
 					close(stop)
 				}
+				watched <- ""
 				return
 			}
-			time.Sleep(50 * time.Millisecond)
+			select {
+			case <-applied:
+				watched <- "the step's request never arrived"
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
-		landed = "the step's request never arrived"
 	}()
 	first := d.run(2*time.Minute, stop, "apply", "-auto-approve", "-input=false")
+	close(applied)
+	landed := <-watched
 	srv.ClearFaults()
 	row.first = "error"
 	if first.ok() {
