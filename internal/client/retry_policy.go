@@ -75,8 +75,11 @@ func isTLSVerificationError(err error) bool {
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError
 	var recordErr tls.RecordHeaderError
+	// An alert the server sent in the handshake ("certificate required",
+	// "bad certificate") answers the same way every time.
+	var alert tls.AlertError
 	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
-		errors.As(err, &invalidErr) || errors.As(err, &recordErr)
+		errors.As(err, &invalidErr) || errors.As(err, &recordErr) || errors.As(err, &alert)
 }
 
 // retryableError reports whether a connection-level error may pass by itself

@@ -275,18 +275,12 @@ func (e *example) Import(realID func(exampleID string) string) {
 // (Terraform 1.12+).
 const identityBlockFile = "import-by-identity.tf"
 
-// withoutIdentity are the resources that have no resource identity yet.
-var withoutIdentity = map[string]bool{"cloudimages_image_import_task": true, "cloudimages_image_export_task": true}
-
 // importByIdentity imports the resource again with the example's identity
 // block, its example values replaced by the real ones (the parts of the
 // string id, in order), where the running Terraform has resource identity.
 func (e *example) importByIdentity(cmd importCommand, realID func(string) string) {
 	e.t.Helper()
 	block, err := os.ReadFile(filepath.Join(e.src, identityBlockFile))
-	if os.IsNotExist(err) && withoutIdentity[filepath.Base(e.src)] {
-		return
-	}
 	if err != nil {
 		e.t.Fatalf("the resource's page shows no import block by identity: %v", err)
 	}

@@ -6,11 +6,13 @@
 //
 //	/identity/            Keystone version document (300)
 //	/identity/v2.0/tokens identity v2.0: password, RAX-KSKEY:apiKeyCredentials, token
-//	/identity/v3/auth/tokens identity v3: password, token
+//	/identity/v3/auth/tokens identity v3: password, token, application_credential
+//	/identity/v3/users/{user_id}/application_credentials Keystone's application credentials
 //	/image/               Glance version documents
 //	/image/v2/...         the Images v2 API: images, members, tasks, schemas
 //	/object/v1/AUTH_<tenant>/... the object store (a Swift subset) tasks import from and export to
 //	/_mock/...            the control path: the test knobs below, over HTTP
+//	/internal/..., /admin/... the same APIs, as the catalog's internal and admin endpoints
 //
 // Behaviour follows the team's API reference, REFERENCE.md (codes, messages, status
 // machine), so the provider's acceptance tests exercise the same paths a real endpoint

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
@@ -26,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*exportTaskResource)(nil)
 	_ resource.ResourceWithImportState = (*exportTaskResource)(nil)
+	_ resource.ResourceWithIdentity    = (*exportTaskResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*exportTaskResource)(nil)
 )
 
@@ -55,6 +57,10 @@ func (m *exportTaskModel) setFromAPI(t *client.Task) {
 
 func (r *exportTaskResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_export_task"
+}
+
+func (r *exportTaskResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = taskIdentity()
 }
 
 func (r *exportTaskResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -93,6 +99,7 @@ func (r *exportTaskResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *exportTaskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
 	var plan exportTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -119,6 +126,7 @@ func (r *exportTaskResource) Create(ctx context.Context, req resource.CreateRequ
 }
 
 func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State, &req.State)
 	var state exportTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -140,6 +148,7 @@ func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 // otherwise it only takes a new timeouts block (every argument runs a new
 // task).
 func (r *exportTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
 	var plan, state exportTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

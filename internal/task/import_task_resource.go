@@ -18,6 +18,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
@@ -26,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*importTaskResource)(nil)
 	_ resource.ResourceWithImportState = (*importTaskResource)(nil)
+	_ resource.ResourceWithIdentity    = (*importTaskResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*importTaskResource)(nil)
 )
 
@@ -61,6 +63,10 @@ func (m *importTaskModel) setFromAPI(t *client.Task) {
 
 func (r *importTaskResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_import_task"
+}
+
+func (r *importTaskResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = taskIdentity()
 }
 
 func (r *importTaskResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -107,6 +113,7 @@ func (r *importTaskResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *importTaskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
 	var plan importTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -139,6 +146,7 @@ func (r *importTaskResource) Create(ctx context.Context, req resource.CreateRequ
 }
 
 func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State, &req.State)
 	var state importTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -167,6 +175,7 @@ func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 // renames the image of a task whose rename is pending; otherwise it only
 // takes a new timeouts block (every other argument runs a new task).
 func (r *importTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
 	var plan, state importTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
