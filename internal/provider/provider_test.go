@@ -388,3 +388,30 @@ data "cloudimages_images" "consumer" {
 		},
 	}}})
 }
+
+// endpoint_overrides replaces the catalog's image endpoint (here by the
+// mock's internal one, which the catalog's public entry never names), and an
+// unknown service is refused on the argument.
+func TestAccProvider_endpointOverrides(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	p := acctest.Producer
+	id := acctest.CreateImageOutOfBand(t, srv, p, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	internalImage := strings.Replace(srv.ImageURL(), srv.URL(), srv.URL()+"/internal", 1)
+	before := srv.InterfaceRequests("internal")
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		{
+			Config:      acctest.ProviderConfig(srv, p, `endpoint_overrides = { compute = "http://127.0.0.1:1/" }`) + listAll,
+			PlanOnly:    true,
+			ExpectError: acctest.ErrorLike(`endpoint_overrides["compute"]`, `"image"`, `"object-store"`),
+		},
+		{
+			Config:            acctest.ProviderConfig(srv, p, fmt.Sprintf("endpoint_overrides = { image = %q }", internalImage)) + listAll,
+			ConfigStateChecks: seesImage(id),
+		},
+	}})
+	if n := srv.InterfaceRequests("internal") - before; n == 0 {
+		t.Errorf("no request went to the overriding endpoint %s", internalImage)
+	}
+}
