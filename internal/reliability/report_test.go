@@ -14,18 +14,18 @@ import (
 // table is the soak's table in Markdown: a row per round, a total per flavour.
 func table(rows []roundResult) string {
 	var b strings.Builder
-	b.WriteString("| flavour | round | faults fired, by kind | requests | applies to converge (run 1 / run 2) | failed commands + plans with changes | orphans | duplicates | in two states | work repeated (tasks + uploads + web-downloads) | left after destroy (kept by design) |\n")
+	b.WriteString("| flavour | round | faults fired, by kind | requests (authentications) | applies to converge (run 1 / run 2) | failed commands + plans with changes | orphans | duplicates | in two states | work repeated (tasks + uploads + web-downloads) | left after destroy (kept by design) |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	type total struct {
-		fired                                                                                                                map[string]int
-		runs, within, requests, failed, dirty, orphans, dups, shared, tasks, uploads, fetches, left, kept, rounds, converged int
+		fired                                                                                                                       map[string]int
+		runs, within, requests, auths, failed, dirty, orphans, dups, shared, tasks, uploads, fetches, left, kept, rounds, converged int
 	}
 	totals := map[string]*total{}
 	var order []string
 	for _, r := range rows {
 		c := r.census
-		fmt.Fprintf(&b, "| %s | %d | %s | %d | %s | %d + %d | %d | %d | %d | %d + %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
-			r.requests, r.convergedIn(), r.failed, r.dirty, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, c.repFetches, len(r.left), r.kept)
+		fmt.Fprintf(&b, "| %s | %d | %s | %d (%d) | %s | %d + %d | %d | %d | %d | %d + %d + %d | %d (%d) |\n", r.flavour, r.round, firedString(r.fired),
+			r.requests, r.auths, r.convergedIn(), r.failed, r.dirty, len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, c.repFetches, len(r.left), r.kept)
 		tt := totals[r.flavour]
 		if tt == nil {
 			tt = &total{fired: map[string]int{}}
@@ -38,6 +38,7 @@ func table(rows []roundResult) string {
 		tt.failed += r.failed
 		tt.dirty += r.dirty
 		tt.requests += r.requests
+		tt.auths += r.auths
 		tt.orphans += len(c.orphans)
 		tt.dups += c.dupN
 		tt.shared += len(c.shared)
@@ -59,8 +60,8 @@ func table(rows []roundResult) string {
 	}
 	for _, f := range order {
 		tt := totals[f]
-		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d | %d of %d rounds converged; %d of %d runs within %d applies | %d + %d | **%d** | **%d** | **%d** | %d + %d + %d | **%d** (%d) |\n", f, tt.rounds,
-			firedString(tt.fired), tt.requests, tt.converged, tt.rounds, tt.within, tt.runs, withinApplies, tt.failed, tt.dirty, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.fetches, tt.left, tt.kept)
+		fmt.Fprintf(&b, "| **%s, all** | %d | %s | %d (%d) | %d of %d rounds converged; %d of %d runs within %d applies | %d + %d | **%d** | **%d** | **%d** | %d + %d + %d | **%d** (%d) |\n", f, tt.rounds,
+			firedString(tt.fired), tt.requests, tt.auths, tt.converged, tt.rounds, tt.within, tt.runs, withinApplies, tt.failed, tt.dirty, tt.orphans, tt.dups, tt.shared, tt.tasks, tt.uploads, tt.fetches, tt.left, tt.kept)
 	}
 	return b.String()
 }
@@ -154,8 +155,12 @@ func reliabilityDoc(p params, rows []roundResult, interruptions []interruption, 
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second), revision(), machine())
 	fmt.Fprintf(&b, "Load average (1, 5, 15 min) when the run started: %s; when it ended: %s.\n\n", loadBefore, loadAfter)
 	b.WriteString("## What a round does\n\n")
-	fmt.Fprintf(&b, "Parameters: SOAK_ROUNDS=%d rounds per flavour, SOAK_SEED=%d, SOAK_SHARE=%.3g, SOAK_SIZE=%d, SOAK_APPLIES=%d, %s per terraform command.\n\n",
-		p.rounds, p.seed, p.share, p.size, p.applies, p.timeout)
+	ttl := "the mock's default (a day)"
+	if p.tokenTTL > 0 {
+		ttl = p.tokenTTL.String()
+	}
+	fmt.Fprintf(&b, "Parameters: SOAK_ROUNDS=%d rounds per flavour, SOAK_SEED=%d, SOAK_SHARE=%.3g, SOAK_SIZE=%d, SOAK_APPLIES=%d, "+
+		"SOAK_TOKEN_TTL=%s, %s per terraform command.\n\n", p.rounds, p.seed, p.share, p.size, p.applies, ttl, p.timeout)
 	seen := map[string]bool{}
 	for _, r := range rows {
 		if !seen[r.flavour] {
@@ -187,7 +192,8 @@ to run. The counts are comparable from run to run, not identical.
 	b.WriteString(table(rows))
 	b.WriteString(`
 - **faults fired**: from the mock's own counters (` + "`Server.FaultsFired`" + `, "fired" in ` + "`GET /_mock/faults`" + `), over all applies and plans of the round.
-- **requests**: the requests the mock counted in those applies and plans (faulted ones included; the control path never).
+- **requests**: the requests the mock counted in those applies and plans (faulted ones included; the control path never);
+  in brackets, how many of them were authentications (each provider process authenticates once, more when a token expires).
 - **failed commands + plans with changes**: applies and plans that exited with an error, and plans after a successful apply
   that were not empty (what they wanted is listed below with the errors).
 - **orphans**: images on the server, made during the round, whose id no state entry of either run holds.
@@ -242,7 +248,7 @@ empty; then the count, then destroy. Mock delay: 200 ms per asynchronous step.
 ## How to run it
 
 - ` + "`make soak`" + ` runs this (TestSoak in internal/reliability, CLOUDIMAGES_SOAK=full) and rewrites this file;
-  ` + "`SOAK_ROUNDS`, `SOAK_SEED`, `SOAK_SHARE`, `SOAK_SIZE` and `SOAK_APPLIES`" + ` change it.
+  ` + "`SOAK_ROUNDS`, `SOAK_SEED`, `SOAK_SHARE`, `SOAK_SIZE`, `SOAK_APPLIES` and `SOAK_TOKEN_TTL`" + ` change it.
 - ` + "`go test -count=1 -run TestInterruptions ./internal/reliability/`" + ` runs the interruption table alone (about a minute).
 - ` + "`go test -count=1 -run TestSoak_short ./internal/reliability/`" + ` is one seeded round per flavour with a few resources
   (part of the normal tests); it fails on any orphan, duplicate, object in two states, leftover, or round that does not converge.

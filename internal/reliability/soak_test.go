@@ -23,6 +23,9 @@ type params struct {
 	size    int     // images of the glance flavour (SOAK_SIZE); the rest scales with it
 	applies int     // applies per run before a round gives up (SOAK_APPLIES)
 	timeout time.Duration
+	// tokenTTL is the lifetime of the mock's tokens (SOAK_TOKEN_TTL, a Go duration; 0 =
+	// the mock's default of a day), to expire tokens mid-apply under the faults as well.
+	tokenTTL time.Duration
 }
 
 func paramsFromEnv(t *testing.T, p params) params {
@@ -39,6 +42,7 @@ func paramsFromEnv(t *testing.T, p params) params {
 	num("SOAK_SHARE", func(v string) (err error) { p.share, err = strconv.ParseFloat(v, 64); return })
 	num("SOAK_SIZE", func(v string) (err error) { p.size, err = strconv.Atoi(v); return })
 	num("SOAK_APPLIES", func(v string) (err error) { p.applies, err = strconv.Atoi(v); return })
+	num("SOAK_TOKEN_TTL", func(v string) (err error) { p.tokenTTL, err = time.ParseDuration(v); return })
 	if p.rounds < 1 || p.size < 1 || p.applies < 1 || p.share < 0 || p.share > 1 {
 		t.Fatalf("bad soak parameters %+v", p)
 	}
@@ -165,6 +169,7 @@ type roundResult struct {
 	round     int
 	fired     map[string]int
 	requests  int   // requests the mock counted in the applies and plans, faulted ones included
+	auths     int   // of which authentications
 	applies   []int // per run: applies until converged; 0 = did not converge
 	failed    int   // applies and plans that failed
 	dirty     int   // plans after a successful apply that were not empty
@@ -189,6 +194,7 @@ func soakFlavour(t *testing.T, f flavour, fi int, p params) []roundResult {
 	var uploads uploadLog
 	opts := f.opts
 	opts.Logf = uploads.logf
+	opts.TokenTTL = p.tokenTTL
 	srv := acctest.Mock(t, opts)
 	if f.setup != nil {
 		f.setup(t, srv)
@@ -268,8 +274,11 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 	}
 	srv.ClearFaults()
 	res.fired = srv.FaultsFired()
-	for _, n := range srv.RequestCounts() {
+	for route, n := range srv.RequestCounts() {
 		res.requests += n
+		if strings.HasPrefix(route, "POST /identity/") {
+			res.auths += n // with SOAK_TOKEN_TTL, tokens expired mid-apply show here
+		}
 	}
 
 	// a task a run lost track of may still be making its image: let it finish first
@@ -374,8 +383,8 @@ func (r roundResult) convergedIn() string {
 
 func (r roundResult) line() string {
 	c := r.census
-	return fmt.Sprintf("faults %s in %d requests; applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads + %d fetches; left %d (kept by design %d); %d failed commands, %d plans with changes; %s",
-		firedString(r.fired), r.requests, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, c.repFetches, len(r.left), r.kept, r.failed, r.dirty, r.took.Round(time.Second))
+	return fmt.Sprintf("faults %s in %d requests (%d authentications); applies %s; orphans %d, duplicates %d, shared %d, repeated %d tasks + %d uploads + %d fetches; left %d (kept by design %d); %d failed commands, %d plans with changes; %s",
+		firedString(r.fired), r.requests, r.auths, r.convergedIn(), len(c.orphans), c.dupN, len(c.shared), c.repTasks, c.repUploads, c.repFetches, len(r.left), r.kept, r.failed, r.dirty, r.took.Round(time.Second))
 }
 
 var kindOrder = []string{"503", "502", "429", "drop", "lose_answer", "truncate_body", "latency", "kill_upload_after"}
