@@ -184,3 +184,22 @@ func cleanEnv() []string {
 	}
 	return out
 }
+
+// TerraformAtLeast reports whether the CLI under test is Terraform (not
+// OpenTofu) of at least major.minor, from the first line of its version.
+// Tests of a feature that only newer Terraform has skip with the reason when
+// it is false.
+func TerraformAtLeast(t *testing.T, major, minor int) bool {
+	t.Helper()
+	out, err := exec.Command(terraformPath(), "version").Output() //nolint:gosec // the CLI under test
+	if err != nil {
+		t.Fatalf("%s version: %v", terraformPath(), err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		var gotMajor, gotMinor int
+		if _, err := fmt.Sscanf(line, "Terraform v%d.%d", &gotMajor, &gotMinor); err == nil {
+			return gotMajor > major || (gotMajor == major && gotMinor >= minor)
+		}
+	}
+	return false // OpenTofu, or a version line this does not know
+}

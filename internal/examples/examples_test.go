@@ -24,19 +24,21 @@ import (
 // each is proven to work. An example directory missing from here (and from
 // coveredElsewhere) fails TestExamples_allCovered.
 var exampleTests = map[string]func(t *testing.T, e *example){
-	"provider":                                  testProvider,
-	"data-sources/cloudimages_image":            testImageDataSource,
-	"data-sources/cloudimages_images":           testImagesDataSource,
-	"data-sources/cloudimages_image_members":    testImageMembersDataSource,
-	"data-sources/cloudimages_task":             testTaskDataSource,
-	"resources/cloudimages_image":               testImage,
-	"resources/cloudimages_image_member":        testImageMember,
-	"resources/cloudimages_image_member_status": testImageMemberStatus,
-	"resources/cloudimages_image_access":        testImageAccess,
-	"resources/cloudimages_image_import_task":   testImportTask,
-	"resources/cloudimages_image_export_task":   testExportTask,
-	"functions/checksum_from_sums":              testChecksumFromSums,
-	"demo":                                      testDemo,
+	"provider":                                       testProvider,
+	"data-sources/cloudimages_image":                 testImageDataSource,
+	"data-sources/cloudimages_images":                testImagesDataSource,
+	"data-sources/cloudimages_image_members":         testImageMembersDataSource,
+	"data-sources/cloudimages_task":                  testTaskDataSource,
+	"resources/cloudimages_image":                    testImage,
+	"resources/cloudimages_image_member":             testImageMember,
+	"resources/cloudimages_image_member_status":      testImageMemberStatus,
+	"resources/cloudimages_image_access":             testImageAccess,
+	"resources/cloudimages_image_import_task":        testImportTask,
+	"resources/cloudimages_image_export_task":        testExportTask,
+	"functions/checksum_from_sums":                   testChecksumFromSums,
+	"list-resources/cloudimages_image":               testListImages,
+	"list-resources/cloudimages_image_member_status": testListPendingShares,
+	"demo": testDemo,
 }
 
 // coveredElsewhere are example directories that have a test of their own.
@@ -91,6 +93,33 @@ func testChecksumFromSums(t *testing.T, e *example) {
 	e.Apply()
 	if got := e.StateAttr("cloudimages_image.debian", "expected_hash"); got != "sha512:"+plain.SHA512 {
 		t.Errorf("expected_hash %v, want sha512:%s from SHA512SUMS", got, plain.SHA512)
+	}
+	e.Destroy()
+}
+
+// testListImages runs the example's query with -generate-config-out, applies
+// what it wrote (imports only) and destroys it (Terraform 1.14 and later).
+func testListImages(t *testing.T, e *example) {
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	golden := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "golden", Tags: []string{"golden"}, Visibility: "shared"})
+	acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "scratch", Visibility: "shared"})
+	e.queryAndApply("generated.tf", golden)
+	e.Destroy()
+}
+
+// testListPendingShares: what teamB shared with my-user is generated as
+// member statuses, which then accept it (Terraform 1.14 and later).
+func testListPendingShares(t *testing.T, e *example) {
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	offered := acctest.CreateSeedImage(t, e.srv, teamB, acctest.SeedImage{Name: "team-b-golden", Visibility: "shared"})
+	acctest.ShareSeedImage(t, e.srv, teamB, offered, myUser.TenantID)
+	e.queryAndApply("shares.tf", offered, `status = "pending"`, `status = "accepted"`)
+	if m := e.srv.Members(offered); len(m) != 1 || m[0].Status != "accepted" {
+		t.Errorf("the share of %s: %+v, want accepted", offered, m)
 	}
 	e.Destroy()
 }
@@ -374,11 +403,11 @@ func TestExamples_allCovered(t *testing.T) {
 }
 
 // exampleRoot is the example a directory belongs to: resources/<type>,
-// data-sources/<type> and functions/<name>, or the first directory below
-// examples/.
+// data-sources/<type>, functions/<name> and list-resources/<type>, or the
+// first directory below examples/.
 func exampleRoot(rel string) string {
 	parts := strings.Split(rel, "/")
-	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions") && len(parts) > 1 {
+	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources") && len(parts) > 1 {
 		return parts[0] + "/" + parts[1]
 	}
 	return parts[0]

@@ -135,6 +135,35 @@ func (e *example) WriteConfig(name, content string) {
 	}
 }
 
+// queryAndApply runs the example's terraform query with
+// -generate-config-out=file, checks that the file imports id, applies edits
+// to it (old, new pairs, as a user would make them), then applies it, which
+// must converge.
+func (e *example) queryAndApply(file, id string, edits ...string) {
+	e.t.Helper()
+	e.CLI().MustRun("query", "-generate-config-out="+file)
+	path := filepath.Join(e.CLI().Dir(), file)
+	generated, err := os.ReadFile(path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if !strings.Contains(string(generated), id) {
+		e.t.Fatalf("the generated %s does not import %s:\n%s", file, id, generated)
+	}
+	config := string(generated)
+	for i := 0; i+1 < len(edits); i += 2 {
+		edited := regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(edits[i]), " = ", `\s*=\s*`)).ReplaceAllString(config, edits[i+1])
+		if edited == config {
+			e.t.Fatalf("no %s to edit in the generated %s:\n%s", edits[i], file, generated)
+		}
+		config = edited
+	}
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	e.Apply()
+}
+
 func (e *example) Apply() {
 	e.t.Helper()
 	e.CLI().MustRun("apply", "-auto-approve", "-input=false")
@@ -284,7 +313,7 @@ func (e *example) importByIdentity(cmd importCommand, realID func(string) string
 	if err != nil {
 		e.t.Fatalf("the resource's page shows no import block by identity: %v", err)
 	}
-	if !e.terraformAtLeast(1, 12) {
+	if !acctest.TerraformAtLeast(e.t, 1, 12) {
 		e.t.Logf("%s not applied: Terraform before 1.12 has no resource identity", identityBlockFile)
 		return
 	}
@@ -309,20 +338,6 @@ func (e *example) importByIdentity(cmd importCommand, realID func(string) string
 			e.t.Fatal(err)
 		}
 	})
-}
-
-// terraformAtLeast reports whether the CLI under test is Terraform (not
-// OpenTofu) of at least major.minor: its version's first line says which.
-func (e *example) terraformAtLeast(major, minor int) bool {
-	e.t.Helper()
-	out := e.CLI().MustRun("version").Stdout
-	var gotMajor, gotMinor int
-	for _, line := range strings.Split(out, "\n") {
-		if _, err := fmt.Sscanf(line, "Terraform v%d.%d", &gotMajor, &gotMinor); err == nil {
-			return gotMajor > major || (gotMajor == major && gotMinor >= minor)
-		}
-	}
-	return false // OpenTofu, or a version this does not know
 }
 
 var importBlockRE = regexp.MustCompile(`(?s)import\s*\{\s*to\s*=\s*(\S+)\s*id\s*=\s*"([^"]+)"\s*\}`)

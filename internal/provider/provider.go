@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -40,6 +41,7 @@ var (
 	_ provider.Provider                     = (*cloudImagesProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*cloudImagesProvider)(nil)
 	_ provider.ProviderWithFunctions        = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithListResources    = (*cloudImagesProvider)(nil)
 )
 
 // New returns a constructor of the provider, as providerserver wants it.
@@ -144,6 +146,7 @@ func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.Config
 	}
 	resp.ResourceData = c
 	resp.DataSourceData = c
+	resp.ListResourceData = c
 }
 
 // readSettings reads every argument of the table that the block sets, and
@@ -227,5 +230,13 @@ func (p *cloudImagesProvider) DataSources(context.Context) []func() datasource.D
 func (p *cloudImagesProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		functions.NewChecksumFromSums,
+	}
+}
+
+// ListResources are what `terraform query` lists (Terraform 1.14 and later).
+func (p *cloudImagesProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		image.NewListResource,
+		member.NewStatusListResource,
 	}
 }

@@ -1,0 +1,141 @@
+package image
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+)
+
+// The list resource of cloudimages_image (Terraform 1.14 and later): `list`
+// blocks in .tfquery.hcl files find images with the data sources' filters,
+// and `terraform query -generate-config-out` writes a resource and an import
+// block for each.
+
+var (
+	_ list.ListResource              = (*imageListResource)(nil)
+	_ list.ListResourceWithConfigure = (*imageListResource)(nil)
+)
+
+// NewListResource is the constructor of the cloudimages_image list resource.
+func NewListResource() list.ListResource { return &imageListResource{} }
+
+type imageListResource struct {
+	client *client.Client
+}
+
+func (r *imageListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_image"
+}
+
+func (r *imageListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *imageListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	str := func(desc string) listschema.StringAttribute {
+		return listschema.StringAttribute{Optional: true, MarkdownDescription: desc}
+	}
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Finds images with the filters of the `cloudimages_images` data source, newest first.",
+		Attributes: map[string]listschema.Attribute{
+			"name":       str("Exact name of the image."),
+			"name_regex": str("A regular expression (Go syntax, RE2) the name must match."),
+			"visibility": str("Visibility: `public`, `private`, `shared` or `community`."),
+			"owner":      str("Tenant (project) that owns the image."),
+			"status":     str("Status of the image, such as `active`."),
+			"tags": listschema.ListAttribute{
+				ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Tags the image must all have.",
+			},
+			"properties": listschema.MapAttribute{
+				ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Custom properties the image must have, with these values.",
+			},
+			"size_min": listschema.Int64Attribute{Optional: true, MarkdownDescription: "Minimum size of the data, in bytes."},
+			"size_max": listschema.Int64Attribute{Optional: true, MarkdownDescription: "Maximum size of the data, in bytes."},
+			"member_status": str("With `visibility = \"shared\"`: images shared with this tenant whose share has this " +
+				"status (`pending`, `accepted`, `rejected` or `all`)."),
+		},
+	}
+}
+
+func (r *imageListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg listConfig
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	imgs, diags := search(ctx, r.client, cfg.filters())
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		for i := range imgs {
+			if req.Limit > 0 && int64(i) >= req.Limit {
+				return
+			}
+			result := req.NewListResult(ctx)
+			result.DisplayName = imgs[i].Name
+			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), imgs[i].ID)...)
+			if req.IncludeResource {
+				m := listedModel()
+				result.Diagnostics.Append(m.setFromAPI(ctx, &imgs[i])...)
+				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+			}
+			if !push(result) {
+				return
+			}
+		}
+	}
+}
+
+// listConfig is the list block's config: the data sources' filters, with
+// tags as a list (list schemas have no sets).
+type listConfig struct {
+	Name         types.String `tfsdk:"name"`
+	NameRegex    types.String `tfsdk:"name_regex"`
+	Visibility   types.String `tfsdk:"visibility"`
+	Owner        types.String `tfsdk:"owner"`
+	Status       types.String `tfsdk:"status"`
+	Tags         types.List   `tfsdk:"tags"`
+	Properties   types.Map    `tfsdk:"properties"`
+	SizeMin      types.Int64  `tfsdk:"size_min"`
+	SizeMax      types.Int64  `tfsdk:"size_max"`
+	MemberStatus types.String `tfsdk:"member_status"`
+}
+
+func (c listConfig) filters() filters {
+	tags := types.SetNull(types.StringType)
+	if !c.Tags.IsNull() {
+		tags, _ = types.SetValue(types.StringType, c.Tags.Elements()) // strings in, strings out
+	}
+	return filters{
+		Name: c.Name, NameRegex: c.NameRegex, Visibility: c.Visibility, Owner: c.Owner, Status: c.Status,
+		Tags: tags, Properties: c.Properties, SizeMin: c.SizeMin, SizeMax: c.SizeMax, MemberStatus: c.MemberStatus,
+	}
+}
+
+// listedModel is the state of a listed image before its attributes are
+// read: no source, no properties (as after an import), no timeouts.
+func listedModel() resourceModel {
+	var m resourceModel
+	null := types.StringNull()
+	m.File, m.ImportFrom, m.ImportFormat, m.SourceURL, m.ExpectedHash, m.ImportTaskID = null, null, null, null, null, null
+	m.SourceHeaders, m.SourceHeadersWO = types.MapNull(types.StringType), types.MapNull(types.StringType)
+	m.SourceHeadersWOVersion = types.Int64Null()
+	m.Properties = types.MapNull(types.StringType)
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+	return m
+}

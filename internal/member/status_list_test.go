@@ -1,0 +1,81 @@
+package member_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+)
+
+// A consumer accepts what was shared with it in three commands: terraform
+// query -generate-config-out writes a cloudimages_image_member_status (and
+// its import block) for each pending share; with status set to accepted in
+// that file, one apply imports and accepts them all, and the next plan is
+// empty (Terraform 1.14 and later).
+func TestAccImageMemberStatus_queryPendingShares(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	srv := acctest.Mock(t, mockserver.Options{})
+	var shared []string
+	for _, name := range []string{"golden-1", "golden-2"} {
+		id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: name, Visibility: "shared"})
+		acctest.ShareSeedImage(t, srv, acctest.Producer, id, acctest.Consumer.TenantID)
+		shared = append(shared, id)
+	}
+	// One share accepted already: not pending, so not listed.
+	accepted := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "old", Visibility: "shared"})
+	acctest.ShareSeedImage(t, srv, acctest.Producer, accepted, acctest.Consumer.TenantID)
+	if err := srv.SetMemberStatus(accepted, acctest.Consumer.TenantID, "accepted"); err != nil {
+		t.Fatal(err)
+	}
+
+	cli := acctest.NewCLI(t, acctest.ProviderConfig(srv, acctest.Consumer))
+	query := `list "cloudimages_image_member_status" "pending" {
+  provider = cloudimages
+  config {
+    status = "pending"
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(cli.Dir(), "shares.tfquery.hcl"), []byte(query), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.MustRun("init", "-input=false")
+	cli.MustRun("query", "-generate-config-out=shares.tf")
+	generated, err := os.ReadFile(filepath.Join(cli.Dir(), "shares.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("generated:\n%s", generated)
+	for _, id := range shared {
+		if !strings.Contains(string(generated), id) {
+			t.Fatalf("the generated configuration names no share of image %s:\n%s", id, generated)
+		}
+	}
+	if strings.Contains(string(generated), accepted) {
+		t.Fatalf("the generated configuration lists the accepted share of %s:\n%s", accepted, generated)
+	}
+	edited := strings.ReplaceAll(string(generated), `status    = "pending"`, `status    = "accepted"`)
+	edited = strings.ReplaceAll(edited, `status = "pending"`, `status = "accepted"`)
+	if edited == string(generated) {
+		t.Fatalf("no status = \"pending\" to edit in the generated configuration:\n%s", generated)
+	}
+	if err := os.WriteFile(filepath.Join(cli.Dir(), "shares.tf"), []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.MustRun("apply", "-auto-approve", "-input=false")
+	for _, id := range shared {
+		if members := srv.Members(id); len(members) != 1 || members[0].Status != "accepted" {
+			t.Errorf("members of image %s: %+v, want the consumer, accepted", id, members)
+		}
+	}
+	if r := cli.Run("plan", "-detailed-exitcode", "-input=false"); r.Err != nil {
+		t.Errorf("the plan after accepting is not empty: %v\n%s", r.Err, r.Stdout)
+	}
+}
