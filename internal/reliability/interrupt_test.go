@@ -15,8 +15,9 @@ import (
 
 // The interruption table: for each resource and each step where the provider writes,
 // streams or waits, one apply is interrupted in that step, by SIGINT to terraform's
-// process group or by a create timeout, and the next applies must converge with no
-// orphan, no duplicate and no work done twice. The step is held by a long latency fault
+// process group or by a create timeout, or has the answer of that step lost after the
+// server did the work; the next applies must converge with no orphan, no duplicate and
+// no work done twice. The step is held by a long latency fault
 // on its route, so the interruption lands while that request is in flight; the mock's
 // request counters (arrivals) and its log (answers) prove where it landed.
 
@@ -260,6 +261,10 @@ func (r interruption) ok() bool { return r.landed == "" && len(r.problems) == 0 
 
 const holdFor = 90 * time.Second // the latency that holds a step: longer than any row
 
+// lostAnswer is the third way a step goes wrong: the server does the work and the answer is
+// lost (one lose_answer fault on the step's route), so the provider cannot know the outcome.
+const lostAnswer = "lost answer"
+
 func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	t.Helper()
 	row := interruption{subject: s.name, step: st.name, mode: mode}
@@ -273,50 +278,37 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 		rackspace.setup(t, srv)
 	}
 	short := "6s" // long enough for the steps before, on a loaded machine; the held step takes 90 s
-	if mode == "SIGINT" {
+	if mode != "timeout" {
 		short = "10m"
 	}
 	config, verify := s.config(t, srv)
 	d := newDir(t, config(short))
 	d.init(t)
 	preImages, preTasks := imageIDs(srv), taskIDs(srv)
-	// every attempt at the step is held, retries included, so the timeout runs out there
-	srv.InjectFault(mockserver.Fault{Method: st.method, Path: regexp.MustCompile(st.path), Latency: holdFor, Times: -1})
-
-	stop, applied, watched := make(chan struct{}), make(chan struct{}), make(chan string, 1)
-	go func() {
-		// SIGINT once the step's request is in flight: arrived (counted) and not answered
-		for {
-			if srv.RequestCount(st.method, st.route) > log.count(st.method, st.path) {
-				if mode == "SIGINT" {
-					time.Sleep(300 * time.Millisecond) // let the provider be well inside the call
-					close(stop)
-				}
-				watched <- ""
-				return
-			}
-			select {
-			case <-applied:
-				watched <- "the step's request never arrived"
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
+	var first tfResult
+	var landed string
+	if mode == lostAnswer {
+		// the request is done, its answer never arrives: the outcome is for the provider to find out
+		srv.InjectFault(mockserver.Fault{Method: st.method, Path: regexp.MustCompile(st.path), LoseAnswer: true})
+		first = d.run(2*time.Minute, nil, "apply", "-auto-approve", "-input=false")
+		if log.matching(st.method, st.path, "(answer lost)") == 0 {
+			landed = "no answer of the step was lost"
 		}
-	}()
-	first := d.run(2*time.Minute, stop, "apply", "-auto-approve", "-input=false")
-	close(applied)
-	landed := <-watched
+	} else {
+		first, landed = interruptStep(d, srv, &log, st, mode)
+	}
 	srv.ClearFaults()
 	row.first = "error"
 	if first.ok() {
 		row.first = "exit 0"
-		if strings.Contains(first.stdout+first.stderr, "Warning: ") {
+		if len(warningSummaries(first.stdout+first.stderr)) > 0 {
 			row.first = "exit 0, warning"
 		}
 	}
 	switch {
 	case landed != "":
 		row.landed = landed
+	case mode == lostAnswer:
 	case mode == "SIGINT" && !first.interrupted:
 		row.landed = "the apply ended before the SIGINT: " + strings.Join(errorSummaries(first.stderr), "; ")
 	case log.abandoned(st.method, st.path) == 0:
@@ -393,6 +385,38 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	return row
 }
 
+// interruptStep applies with every request of the step held by a latency, and sends
+// SIGINT (mode "SIGINT") once one is in flight, or lets the short create timeout run out.
+// It returns the apply and "" when the step's request arrived, else what happened.
+func interruptStep(d *tfDir, srv *mockserver.Server, log *answered, st step, mode string) (tfResult, string) {
+	// every attempt at the step is held, retries included, so the timeout runs out there
+	srv.InjectFault(mockserver.Fault{Method: st.method, Path: regexp.MustCompile(st.path), Latency: holdFor, Times: -1})
+
+	stop, applied, watched := make(chan struct{}), make(chan struct{}), make(chan string, 1)
+	go func() {
+		// SIGINT once the step's request is in flight: arrived (counted) and not answered
+		for {
+			if srv.RequestCount(st.method, st.route) > log.count(st.method, st.path) {
+				if mode == "SIGINT" {
+					time.Sleep(300 * time.Millisecond) // let the provider be well inside the call
+					close(stop)
+				}
+				watched <- ""
+				return
+			}
+			select {
+			case <-applied:
+				watched <- "the step's request never arrived"
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	first := d.run(2*time.Minute, stop, "apply", "-auto-approve", "-input=false")
+	close(applied)
+	return first, <-watched
+}
+
 // newDirAt writes config into d's directory (state and plugins kept) and returns it.
 func newDirAt(d *tfDir, config string) *tfDir {
 	raw, err := os.ReadFile(d.dir + "/main.tf")
@@ -415,9 +439,9 @@ func interruptionTable(t *testing.T) []interruption {
 	var cells []cell
 	for _, s := range subjects {
 		for _, st := range s.steps {
-			modes := []string{"SIGINT", "timeout"}
+			modes := []string{"SIGINT", "timeout", lostAnswer}
 			if s.sigintOnly {
-				modes = modes[:1]
+				modes = []string{"SIGINT", lostAnswer}
 			}
 			for _, mode := range modes {
 				cells = append(cells, cell{s, st, mode})

@@ -214,8 +214,10 @@ to run. The counts are comparable from run to run, not identical.
 ## Interruptions
 
 One resource alone in its configuration, one row per step where the provider writes, streams or
-waits, each interrupted twice: by SIGINT to terraform's process group (as Ctrl-C in a terminal)
-and by a create timeout of 6 s (the member resources have no timeouts: SIGINT only). A latency fault of 90 s on the step's route (every request of that
+waits, each interrupted three ways: by SIGINT to terraform's process group (as Ctrl-C in a terminal),
+by a create timeout of 6 s (the member resources have no timeouts: not those), and by a lost
+answer (one lose_answer fault on the step's route: the server does the work and closes the
+connection; the row has landed when the mock's log shows "answer lost" on that route). A latency fault of 90 s on the step's route (every request of that
 method and path, retries included) holds the step; the SIGINT is sent once the mock has counted the
 request and not answered it. The row has landed in its step when the mock's request log shows a
 request of that route abandoned by the client during the latency ("client gone during the injected
