@@ -2,7 +2,8 @@
 # make test-tf-latest: run every acceptance test, and every example, under
 # the newest Terraform (the features of the last two years: resource
 # identity, list resources, actions, write-only values), beside the 1.11
-# main line.
+# main line; the moves from the OpenStack provider run here, with that
+# provider built by scripts/openstack-provider.sh.
 #
 # scripts/terraform-latest.sh builds it from the Go module proxy (once, then
 # kept in $CACHE_DIR) and says how.
@@ -22,6 +23,10 @@ case "$name" in
   Terraform*) ;;
   *) echo "test-tf-latest: $tf is not Terraform: $("$tf" version 2>&1 | head -n 5)" >&2; exit 1 ;;
 esac
+
+# The move tests make state with the OpenStack provider, then move it here.
+CLOUDIMAGES_OPENSTACK_PROVIDER=$(./scripts/openstack-provider.sh)
+export CLOUDIMAGES_OPENSTACK_PROVIDER
 
 drop_missing_cli_config
 echo "==> acceptance tests under $name ($tf)"

@@ -77,34 +77,50 @@ func moduleRoot() (string, error) {
 // no network). env is added to the environment of every terraform command.
 func NewCLI(t *testing.T, config string, env ...string) *CLI {
 	t.Helper()
+	return NewCLIWith(t, config, nil, env...)
+}
+
+// DevProvider is another provider binary a CLI test runs beside ours (such
+// as the OpenStack provider, to make state that is then moved): its source
+// address ("terraform-provider-openstack/openstack"), the version the local
+// mirror shows, and the binary.
+type DevProvider struct {
+	Source, Version, Binary string
+}
+
+// NewCLIWith is NewCLI with other providers served from local binaries too.
+func NewCLIWith(t *testing.T, config string, others []DevProvider, env ...string) *CLI {
+	t.Helper()
 	requireTerraform(t)
 	bin := providerBinary(t)
 	dir := t.TempDir()
-	mirror := filepath.Join(dir, ".mirror", providerHost(), "cloudimages", "cloudimages", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
-	if err := os.MkdirAll(mirror, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(bin, "terraform-provider-cloudimages"), filepath.Join(mirror, "terraform-provider-cloudimages_v0.0.1")); err != nil {
-		t.Fatal(err)
+	providers := append([]DevProvider{{Source: "cloudimages/cloudimages", Version: "0.0.1", Binary: filepath.Join(bin, "terraform-provider-cloudimages")}}, others...)
+	var overrides, includes, required strings.Builder
+	for _, p := range providers {
+		namespace, name, _ := strings.Cut(p.Source, "/")
+		mirror := filepath.Join(dir, ".mirror", providerHost(), namespace, name, p.Version, runtime.GOOS+"_"+runtime.GOARCH)
+		if err := os.MkdirAll(mirror, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(p.Binary, filepath.Join(mirror, filepath.Base(p.Binary)+"_v"+p.Version)); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&overrides, "    %q = %q\n", p.Source, filepath.Dir(p.Binary))
+		fmt.Fprintf(&includes, "%q, ", p.Source)
+		fmt.Fprintf(&required, "    %s = { source = %q }\n", strings.TrimPrefix(name, "terraform-provider-"), p.Source)
 	}
 	rc := fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "cloudimages/cloudimages" = %q
-  }
+%s  }
   filesystem_mirror {
     path    = %q
-    include = ["cloudimages/cloudimages"]
+    include = [%s]
   }
 }
-`, bin, filepath.Join(dir, ".mirror"))
+`, overrides.String(), filepath.Join(dir, ".mirror"), strings.TrimSuffix(includes.String(), ", "))
 	files := map[string]string{
 		".terraformrc": rc,
-		"main.tf": `terraform {
-  required_providers {
-    cloudimages = { source = "cloudimages/cloudimages" }
-  }
-}
-` + config,
+		"main.tf":      "terraform {\n  required_providers {\n" + required.String() + "  }\n}\n" + config,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
