@@ -42,6 +42,11 @@ func (c *Client) ImageEndpoint() string { return c.image.ResourceBaseURL() }
 // catalog's for the region and interface; "" when neither has one.
 func (c *Client) ObjectStoreEndpoint() string { return c.objects }
 
+// Token is the identity token the client sends now, for tools a
+// configuration runs beside the provider (the cloudimages_auth ephemeral
+// resource). The client renews it when the API rejects it.
+func (c *Client) Token() string { return c.image.ProviderClient.Token() }
+
 // Identity is what the client found about the identity URL (zero without
 // identity).
 func (c *Client) Identity() IdentityURL { return c.identity }

@@ -38,7 +38,8 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"functions/checksum_from_sums":                   testChecksumFromSums,
 	"list-resources/cloudimages_image":               testListImages,
 	"list-resources/cloudimages_image_member_status": testListPendingShares,
-	"demo": testDemo,
+	"ephemeral-resources/cloudimages_auth":           testAuthEphemeral,
+	"demo":                                           testDemo,
 }
 
 // coveredElsewhere are example directories that have a test of their own.
@@ -120,6 +121,30 @@ func testListPendingShares(t *testing.T, e *example) {
 	e.queryAndApply("shares.tf", offered, `status = "pending"`, `status = "accepted"`)
 	if m := e.srv.Members(offered); len(m) != 1 || m[0].Status != "accepted" {
 		t.Errorf("the share of %s: %+v, want accepted", offered, m)
+	}
+	e.Destroy()
+}
+
+// testAuthEphemeral puts the object the example reads into my-user's
+// object store, applies, and checks the image holds its data.
+func testAuthEphemeral(t *testing.T, e *example) {
+	file := acctest.WriteImageFile(t, "debian-13.raw", 1<<16, 7)
+	if err := e.srv.CreateContainer(myUser.TenantID, "images"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(file.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := e.srv.PutObject(myUser.TenantID, "images", "debian-13.raw", f); err != nil {
+		t.Fatal(err)
+	}
+	e.Var("object_url", e.srv.ObjectStoreURL(myUser.TenantID)+"/images/debian-13.raw")
+	e.Apply()
+	id := e.StateAttr("cloudimages_image.from_cloud_files", "id").(string)
+	if img, ok := e.srv.Image(id); !ok || img.Checksum == nil || *img.Checksum != file.MD5 {
+		t.Errorf("image %s: %+v, want the object's data (md5 %s)", id, img, file.MD5)
 	}
 	e.Destroy()
 }
@@ -403,11 +428,11 @@ func TestExamples_allCovered(t *testing.T) {
 }
 
 // exampleRoot is the example a directory belongs to: resources/<type>,
-// data-sources/<type>, functions/<name> and list-resources/<type>, or the
-// first directory below examples/.
+// data-sources/<type>, functions/<name>, list-resources/<type> and
+// ephemeral-resources/<type>, or the first directory below examples/.
 func exampleRoot(rel string) string {
 	parts := strings.Split(rel, "/")
-	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources") && len(parts) > 1 {
+	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources" || parts[0] == "ephemeral-resources") && len(parts) > 1 {
 		return parts[0] + "/" + parts[1]
 	}
 	return parts[0]

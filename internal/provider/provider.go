@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -30,6 +31,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/functions"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/image"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/member"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/session"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/task"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -38,10 +40,11 @@ import (
 const Address = "registry.terraform.io/cloudimages/cloudimages"
 
 var (
-	_ provider.Provider                     = (*cloudImagesProvider)(nil)
-	_ provider.ProviderWithConfigValidators = (*cloudImagesProvider)(nil)
-	_ provider.ProviderWithFunctions        = (*cloudImagesProvider)(nil)
-	_ provider.ProviderWithListResources    = (*cloudImagesProvider)(nil)
+	_ provider.Provider                       = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithListResources      = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*cloudImagesProvider)(nil)
 )
 
 // New returns a constructor of the provider, as providerserver wants it.
@@ -147,6 +150,7 @@ func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.Config
 	resp.ResourceData = c
 	resp.DataSourceData = c
 	resp.ListResourceData = c
+	resp.EphemeralResourceData = c
 }
 
 // readSettings reads every argument of the table that the block sets, and
@@ -238,5 +242,12 @@ func (p *cloudImagesProvider) ListResources(context.Context) []func() list.ListR
 	return []func() list.ListResource{
 		image.NewListResource,
 		member.NewStatusListResource,
+	}
+}
+
+// EphemeralResources are values for one run, never stored (Terraform 1.10 and later).
+func (p *cloudImagesProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		session.NewAuthResource,
 	}
 }
