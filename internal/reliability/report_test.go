@@ -210,6 +210,10 @@ to run. The counts are comparable from run to run, not identical.
 
 `)
 	b.WriteString(details(rows))
+	if notes, err := os.ReadFile("testdata/causes.md"); err == nil {
+		b.WriteString("\n### Causes\n\n")
+		b.Write(notes)
+	}
 	b.WriteString(`
 ## Interruptions
 
