@@ -39,6 +39,9 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"list-resources/cloudimages_image":               testListImages,
 	"list-resources/cloudimages_image_member_status": testListPendingShares,
 	"ephemeral-resources/cloudimages_auth":           testAuthEphemeral,
+	"actions/cloudimages_image_deactivation":         testDeactivationAction,
+	"actions/cloudimages_share_answer":               testShareAnswerAction,
+	"actions/cloudimages_image_export":               testExportAction,
 	"demo":                                           testDemo,
 }
 
@@ -147,6 +150,50 @@ func testAuthEphemeral(t *testing.T, e *example) {
 		t.Errorf("image %s: %+v, want the object's data (md5 %s)", id, img, file.MD5)
 	}
 	e.Destroy()
+}
+
+// The action examples run as their comments say: terraform apply -invoke
+// (Terraform 1.14 and later).
+func testDeactivationAction(t *testing.T, e *example) {
+	skipBelowActions(t)
+	file := acctest.WriteImageFile(t, "d.raw", 1<<12, 8)
+	id := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "incident", File: &file})
+	e.Var("image_id", id)
+	e.CLI().MustRun("apply", "-invoke=action.cloudimages_image_deactivation.incident", "-auto-approve", "-input=false")
+	if img, _ := e.srv.Image(id); img.Status != "deactivated" {
+		t.Errorf("image %s is %s after the action, want deactivated", id, img.Status)
+	}
+}
+
+func testShareAnswerAction(t *testing.T, e *example) {
+	skipBelowActions(t)
+	offered := acctest.CreateSeedImage(t, e.srv, teamB, acctest.SeedImage{Name: "team-b", Visibility: "shared"})
+	acctest.ShareSeedImage(t, e.srv, teamB, offered, myUser.TenantID)
+	e.CLI().MustRun("apply", "-invoke=action.cloudimages_share_answer.accept_pending", "-auto-approve", "-input=false")
+	if m := e.srv.Members(offered); len(m) != 1 || m[0].Status != "accepted" {
+		t.Errorf("the share of %s: %+v, want accepted", offered, m)
+	}
+}
+
+func testExportAction(t *testing.T, e *example) {
+	skipBelowActions(t)
+	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "disk.vhd", 1<<16)
+	if err := e.srv.CreateContainer(myUser.TenantID, "exports"); err != nil {
+		t.Fatal(err)
+	}
+	_, id := acctest.RunSeedImportTask(t, e.srv, myUser, "to-export", "images/disk.vhd")
+	e.Var("image_id", id)
+	e.CLI().MustRun("apply", "-invoke=action.cloudimages_image_export.backup", "-auto-approve", "-input=false")
+	if _, ok := e.srv.Object(myUser.TenantID, "exports", id+".vhd"); !ok {
+		t.Errorf("no exports/%s.vhd after the action", id)
+	}
+}
+
+func skipBelowActions(t *testing.T) {
+	t.Helper()
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("actions need Terraform 1.14 or later")
+	}
 }
 
 func testImageDataSource(t *testing.T, e *example) {
@@ -428,11 +475,12 @@ func TestExamples_allCovered(t *testing.T) {
 }
 
 // exampleRoot is the example a directory belongs to: resources/<type>,
-// data-sources/<type>, functions/<name>, list-resources/<type> and
-// ephemeral-resources/<type>, or the first directory below examples/.
+// data-sources/<type>, functions/<name>, list-resources/<type>,
+// ephemeral-resources/<type> and actions/<type>, or the first directory
+// below examples/.
 func exampleRoot(rel string) string {
 	parts := strings.Split(rel, "/")
-	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources" || parts[0] == "ephemeral-resources") && len(parts) > 1 {
+	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources" || parts[0] == "ephemeral-resources" || parts[0] == "actions") && len(parts) > 1 {
 		return parts[0] + "/" + parts[1]
 	}
 	return parts[0]

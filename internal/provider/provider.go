@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -45,6 +46,7 @@ var (
 	_ provider.ProviderWithFunctions          = (*cloudImagesProvider)(nil)
 	_ provider.ProviderWithListResources      = (*cloudImagesProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*cloudImagesProvider)(nil)
+	_ provider.ProviderWithActions            = (*cloudImagesProvider)(nil)
 )
 
 // New returns a constructor of the provider, as providerserver wants it.
@@ -151,6 +153,7 @@ func (p *cloudImagesProvider) Configure(ctx context.Context, req provider.Config
 	resp.DataSourceData = c
 	resp.ListResourceData = c
 	resp.EphemeralResourceData = c
+	resp.ActionData = c
 }
 
 // readSettings reads every argument of the table that the block sets, and
@@ -249,5 +252,14 @@ func (p *cloudImagesProvider) ListResources(context.Context) []func() list.ListR
 func (p *cloudImagesProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		session.NewAuthResource,
+	}
+}
+
+// Actions are day-two operations that are not objects (Terraform 1.14 and later).
+func (p *cloudImagesProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		image.NewDeactivationAction,
+		member.NewAnswerAction,
+		task.NewExportAction,
 	}
 }
