@@ -36,6 +36,7 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"resources/cloudimages_image_import_task":        testImportTask,
 	"resources/cloudimages_image_export_task":        testExportTask,
 	"functions/checksum_from_sums":                   testChecksumFromSums,
+	"functions/parse_member_id":                      testParseMemberID,
 	"list-resources/cloudimages_image":               testListImages,
 	"list-resources/cloudimages_image_member_status": testListPendingShares,
 	"ephemeral-resources/cloudimages_auth":           testAuthEphemeral,
@@ -194,6 +195,21 @@ func skipBelowActions(t *testing.T) {
 	if !acctest.TerraformAtLeast(t, 1, 14) {
 		t.Skip("actions need Terraform 1.14 or later")
 	}
+}
+
+// testParseMemberID shares an image with team-b, applies the example with
+// that share's id (the member is adopted), and destroys it.
+func testParseMemberID(t *testing.T, e *example) {
+	id := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "golden", Visibility: "shared"})
+	e.Var("member_ids", fmt.Sprintf(`["%s/%s"]`, id, teamB.TenantID))
+	e.Apply()
+	if got := e.Output("shared_images"); fmt.Sprint(got) != fmt.Sprint([]any{id}) {
+		t.Errorf("shared_images %v, want [%s]", got, id)
+	}
+	if m := e.srv.Members(id); len(m) != 1 || m[0].MemberID != teamB.TenantID {
+		t.Errorf("members of %s: %+v, want team-b", id, m)
+	}
+	e.Destroy()
 }
 
 func testImageDataSource(t *testing.T, e *example) {

@@ -237,6 +237,7 @@ func (p *cloudImagesProvider) DataSources(context.Context) []func() datasource.D
 func (p *cloudImagesProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		functions.NewChecksumFromSums,
+		functions.NewParseMemberID,
 	}
 }
 
