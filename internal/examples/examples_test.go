@@ -38,6 +38,7 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"functions/checksum_from_sums":                   testChecksumFromSums,
 	"functions/parse_member_id":                      testParseMemberID,
 	"list-resources/cloudimages_image":               testListImages,
+	"list-resources/cloudimages_image_member":        testListMembers,
 	"list-resources/cloudimages_image_member_status": testListPendingShares,
 	"ephemeral-resources/cloudimages_auth":           testAuthEphemeral,
 	"actions/cloudimages_image_deactivation":         testDeactivationAction,
@@ -112,6 +113,21 @@ func testListImages(t *testing.T, e *example) {
 	acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "scratch", Visibility: "shared"})
 	e.queryAndApply("generated.tf", golden)
 	e.Destroy()
+}
+
+// testListMembers: the example's image (its id is the one the example
+// names), shared with team-b, is listed and its share adopted.
+func testListMembers(t *testing.T, e *example) {
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	id := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{ID: exampleImageID, Name: "golden", Visibility: "shared"})
+	acctest.ShareSeedImage(t, e.srv, myUser, id, teamB.TenantID)
+	e.queryAndApply("members.tf", teamB.TenantID)
+	e.Destroy()
+	if m := e.srv.Members(id); len(m) != 0 {
+		t.Errorf("members of %s after destroy: %+v", id, m)
+	}
 }
 
 // testListPendingShares: what teamB shared with my-user is generated as

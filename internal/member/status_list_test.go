@@ -1,6 +1,7 @@
 package member_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,10 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // A consumer accepts what was shared with it in three commands: terraform
@@ -78,4 +83,37 @@ func TestAccImageMemberStatus_queryPendingShares(t *testing.T) {
 	if r := cli.Run("plan", "-detailed-exitcode", "-input=false"); r.Err != nil {
 		t.Errorf("the plan after accepting is not empty: %v\n%s", r.Err, r.Stdout)
 	}
+}
+
+// terraform query lists an image's members, each with its identity.
+func TestAccImageMember_listResource(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "golden", Visibility: "shared"})
+	acctest.ShareSeedImage(t, srv, acctest.Producer, id, acctest.Consumer.TenantID)
+	provider := acctest.ProviderConfig(srv, acctest.Producer)
+	acctest.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: provider}, // the query step reads the provider configuration from here
+			{
+				Query: true,
+				Config: fmt.Sprintf(`
+list "cloudimages_image_member" "golden" {
+  provider = cloudimages
+  config {
+    image_id = %q
+  }
+}
+`, id),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("cloudimages_image_member.golden", 1),
+					querycheck.ExpectIdentity("cloudimages_image_member.golden", map[string]knownvalue.Check{
+						"image_id": knownvalue.StringExact(id), "member_id": knownvalue.StringExact(acctest.Consumer.TenantID),
+					}),
+				},
+			},
+		},
+	})
 }

@@ -246,6 +246,7 @@ func (p *cloudImagesProvider) ListResources(context.Context) []func() list.ListR
 	return []func() list.ListResource{
 		image.NewListResource,
 		member.NewStatusListResource,
+		member.NewMemberListResource,
 	}
 }
 
