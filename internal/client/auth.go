@@ -45,7 +45,7 @@ func (c *Client) ObjectStoreEndpoint() string { return c.objects }
 // Token is the identity token the client sends now, for tools a
 // configuration runs beside the provider (the cloudimages_auth ephemeral
 // resource). The client renews it when the API rejects it.
-func (c *Client) Token() string { return c.image.ProviderClient.Token() }
+func (c *Client) Token() string { return c.image.Token() }
 
 // Identity is what the client found about the identity URL (zero without
 // identity).
