@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // discovery caches what the endpoint says about itself, read at most once per
@@ -77,5 +80,29 @@ func (c *Client) ImportMethods(ctx context.Context) ([]string, error) {
 // the server fetches uri itself into the queued image.
 func (c *Client) WebDownload(ctx context.Context, id, uri string) error {
 	body := map[string]any{"method": map[string]string{"name": "web-download", "uri": uri}}
-	return c.call(ctx, http.MethodPost, c.imageURL(id, "import"), body, []int{http.StatusAccepted}, nil)
+	for attempt := 0; ; attempt++ {
+		err := c.call(ctx, http.MethodPost, c.imageURL(id, "import"), body, []int{http.StatusAccepted}, nil)
+		if err == nil || !UnknownOutcome(err) || attempt >= c.maxRetries {
+			return err
+		}
+		// The answer was lost, or a gateway failed: the import may have
+		// been accepted. Glance marks an accepted import on the image
+		// (os_glance_import_task) and moves it on from queued; posting again
+		// would fetch the data twice, so look first.
+		img, gerr := c.GetImage(ctx, id)
+		if gerr != nil {
+			return fmt.Errorf("%w; and reading image %s to see whether the import began failed: %v", err, id, gerr)
+		}
+		if img.Properties[importTaskKey] != "" || img.Status != StatusQueued {
+			tflog.Info(c.secrets.mask(ctx), "The web-download import was accepted (its answer was lost)", map[string]any{"image_id": id, "status": img.Status})
+			return nil
+		}
+		if err := pause(ctx, attempt); err != nil {
+			return err
+		}
+	}
 }
+
+// importTaskKey is the property Glance sets on an image whose import it
+// accepted, naming the import's task.
+const importTaskKey = "os_glance_import_task"

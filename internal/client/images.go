@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -326,10 +327,79 @@ func (p patchBody) ToImageUpdateMap() ([]any, error) { return p, nil }
 
 // UpdateImage sends ops as ONE PATCH (application/openstack-images-v2.1-json-patch).
 // No request is made when ops is empty: the image is read instead.
+//
+// A patch is not safe to send twice as it is (removing a key already
+// removed fails): when the outcome is unknown (the answer lost or cut off,
+// a gateway error), the image is read and only what it does not show yet is
+// sent again.
 func (c *Client) UpdateImage(ctx context.Context, id string, ops []PatchOp) (*Image, error) {
 	if len(ops) == 0 {
 		return c.GetImage(ctx, id)
 	}
+	for attempt := 0; ; attempt++ {
+		img, err := c.patch(ctx, id, ops)
+		if err == nil || !UnknownOutcome(err) || attempt >= c.maxRetries {
+			return img, err
+		}
+		cur, gerr := c.GetImage(ctx, id)
+		if gerr != nil {
+			return nil, fmt.Errorf("%w; and reading image %s to see what the patch did failed: %v", err, id, gerr)
+		}
+		if ops = notApplied(cur, ops); len(ops) == 0 {
+			tflog.Info(c.secrets.mask(ctx), "The image patch was applied (its answer was lost)", map[string]any{"image_id": id})
+			return cur, nil
+		}
+		if err := pause(ctx, attempt); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// notApplied are the operations of ops that img does not show yet.
+func notApplied(img *Image, ops []PatchOp) []PatchOp {
+	var out []PatchOp
+	for _, op := range ops {
+		if !applied(img, op) {
+			out = append(out, op)
+		}
+	}
+	return out
+}
+
+func applied(img *Image, op PatchOp) bool {
+	var have any
+	switch op.Attribute {
+	case "name":
+		have = img.Name
+	case "visibility":
+		have = img.Visibility
+	case "protected":
+		have = img.Protected
+	case "os_hidden":
+		have = img.Hidden
+	case "min_disk":
+		have = img.MinDisk
+	case "min_ram":
+		have = img.MinRAM
+	case "tags":
+		want, _ := op.Value.([]string)
+		got := append([]string(nil), img.Tags...)
+		sort.Strings(got)
+		want = append([]string(nil), want...)
+		sort.Strings(want)
+		return fmt.Sprint(got) == fmt.Sprint(want)
+	default: // a custom property
+		v, ok := img.Properties[op.Attribute]
+		if op.Op == PatchRemove {
+			return !ok
+		}
+		return ok && fmt.Sprint(op.Value) == v
+	}
+	return fmt.Sprint(have) == fmt.Sprint(op.Value)
+}
+
+// patch sends ops as one PATCH.
+func (c *Client) patch(ctx context.Context, id string, ops []PatchOp) (*Image, error) {
 	u := c.imageURL(id)
 	if id == "" {
 		return nil, emptyID(http.MethodPatch, u)

@@ -346,9 +346,7 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	for _, n := range c.repeated {
 		row.problems = append(row.problems, "repeated: "+n)
 	}
-	for _, n := range append(append(c.orphans, c.duplicates...), c.shared...) {
-		row.problems = append(row.problems, n)
-	}
+	row.problems = append(row.problems, append(append(c.orphans, c.duplicates...), c.shared...)...)
 	for _, task := range srv.Tasks() {
 		if !preTasks[task.ID] && task.Type == s.taskType {
 			row.tasks++

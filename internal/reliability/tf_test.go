@@ -2,7 +2,6 @@ package reliability
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -184,14 +183,6 @@ func diagnostics(head *regexp.Regexp, stderr string) []string {
 		out = append(out, idLike.ReplaceAllString(s, "…"))
 	}
 	return out
-}
-
-// ctxDone is a channel closed when ctx ends; nil for a nil context.
-func ctxDone(ctx context.Context) <-chan struct{} {
-	if ctx == nil {
-		return nil
-	}
-	return ctx.Done()
 }
 
 var planLine = regexp.MustCompile(`(?m)^\s*# (\S+?)(\[[^\]]*\])? (will be|must be) (.*)$`)
