@@ -63,14 +63,14 @@ func tasksPosted(srv *mockserver.Server, want int) func(*terraform.State) error 
 func TestAccImage_importResumedAfterCreateTimeout(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: 4 * time.Second})
 	acctest.SeedVHD(t, srv, acctest.Producer.TenantID, "images", "base.vhd", 1<<20)
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: acctest.NoImagesLeft(srv, acctest.Producer.TenantID),
 		Steps: []resource.TestStep{
 			{
-				// The task takes 3 s: the create stops waiting after 1 s,
+				// The task takes 12 s (4 s per step): the create stops waiting after 1 s,
 				// with a warning, and saves the task.
 				Config:             imageConfig(srv, importBody("1s")),
 				ExpectNonEmptyPlan: true,
@@ -113,7 +113,7 @@ func TestAccImage_importResumedAfterCreateTimeout(t *testing.T) {
 func TestAccImage_destroyWhileImportingDeletesTheImage(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: 4 * time.Second})
 	acctest.SeedVHD(t, srv, acctest.Producer.TenantID, "images", "base.vhd", 1<<20)
 
 	acctest.Test(t, resource.TestCase{
@@ -131,7 +131,7 @@ func TestAccImage_destroyWhileImportingDeletesTheImage(t *testing.T) {
 func TestAccImage_webDownloadResumedAfterCreateTimeout(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	srv := acctest.Mock(t, mockserver.Options{Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Delay: 4 * time.Second})
 	f := acctest.WriteImageFile(t, "disk.raw", 64<<10, 31)
 	data := serveFile(t, f.Path, "")
 	body := func(timeout string) string {

@@ -47,7 +47,7 @@ func TestAccImportTask_expiredUnseenIsFoundByItsMark(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
 	clock := mockserver.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 4 * time.Second})
 	seedVHD(t, srv)
 	config := timedImport(srv, "1s")
 
@@ -77,7 +77,7 @@ func TestAccImportTask_expiredUnseenWithoutImageIsReplaced(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
 	clock := mockserver.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 4 * time.Second})
 	seedVHD(t, srv)
 	config := timedImport(srv, "1s")
 
@@ -109,7 +109,7 @@ func TestAccExportTask_expiredUnseenIsFoundByItsObject(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
 	clock := mockserver.NewFakeClock(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 1500 * time.Millisecond})
+	srv := acctest.Mock(t, mockserver.Options{Now: clock.Now, Delay: 4 * time.Second})
 	seedVHD(t, srv)
 	_, imageID := acctest.RunSeedImportTask(t, srv, acctest.Producer, "source", "images/disk.vhd")
 	srv.ResetCounters()
