@@ -104,6 +104,30 @@ func SeedVHD(t *testing.T, srv *mockserver.Server, tenantID, container, object s
 	}
 }
 
+// RunSeedExportTask exports imageID to container with an export task
+// started as acct, as a pipeline outside Terraform would, waits for it to
+// succeed, and returns the task's id.
+func RunSeedExportTask(t *testing.T, srv *mockserver.Server, acct mockserver.Account, imageID, container string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	task, err := tasks.Create(ctx, imageServiceClient(t, srv, acct), tasks.CreateOpts{
+		Type:  "export",
+		Input: map[string]any{"image_uuid": imageID, "receiving_swift_container": container},
+	}).Extract()
+	if err != nil {
+		t.Fatalf("start the export of %s: %v", imageID, err)
+	}
+	waitFor(ctx, t, "task "+task.ID+" to succeed", func() bool {
+		rec, ok := srv.Task(task.ID)
+		if ok && rec.Status == "failure" {
+			t.Fatalf("export task %s failed: %s", task.ID, rec.Message)
+		}
+		return ok && rec.Status == "success"
+	})
+	return task.ID
+}
+
 // RunSeedImportTask imports container/object as an image named name with
 // an import task started as acct, as a pipeline outside Terraform would,
 // waits for it to succeed, and returns the task's and the image's ids.

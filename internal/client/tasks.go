@@ -356,3 +356,36 @@ func (c *Client) ExportedObjectExists(ctx context.Context, container, imageID st
 	}
 	return err == nil, err
 }
+
+// ListTasks is GET /v2/tasks of one type (and status, when set), newest
+// first, following "next" links. List entries carry no input or result:
+// GetTask reads them.
+func (c *Client) ListTasks(ctx context.Context, typ, status string) ([]Task, error) {
+	q := url.Values{"type": {typ}, "sort_key": {"created_at"}, "sort_dir": {"desc"}}
+	if status != "" {
+		q.Set("status", status)
+	}
+	next := c.image.ServiceURL("tasks") + "?" + q.Encode()
+	var all []Task
+	for page := 0; next != ""; page++ {
+		if page >= maxListPages {
+			return nil, &APIError{Method: http.MethodGet, URL: next, Message: fmt.Sprintf("gave up after %d pages: the server keeps sending next links", maxListPages)}
+		}
+		var body struct {
+			Tasks []Task `json:"tasks"`
+			Next  string `json:"next"`
+		}
+		if err := c.call(ctx, http.MethodGet, next, nil, []int{http.StatusOK}, &body); err != nil {
+			return nil, err
+		}
+		all = append(all, body.Tasks...)
+		if body.Next == "" || len(body.Tasks) == 0 {
+			break
+		}
+		var err error
+		if next, err = c.resolveNext(next, body.Next); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}

@@ -39,6 +39,8 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"functions/parse_member_id":                      testParseMemberID,
 	"list-resources/cloudimages_image":               testListImages,
 	"list-resources/cloudimages_image_member":        testListMembers,
+	"list-resources/cloudimages_image_import_task":   testListImportTasks,
+	"list-resources/cloudimages_image_export_task":   testListExportTasks,
 	"list-resources/cloudimages_image_member_status": testListPendingShares,
 	"ephemeral-resources/cloudimages_auth":           testAuthEphemeral,
 	"actions/cloudimages_image_deactivation":         testDeactivationAction,
@@ -128,6 +130,32 @@ func testListMembers(t *testing.T, e *example) {
 	if m := e.srv.Members(id); len(m) != 0 {
 		t.Errorf("members of %s after destroy: %+v", id, m)
 	}
+}
+
+// testListImportTasks and testListExportTasks adopt a task made without
+// Terraform through the example's query.
+func testListImportTasks(t *testing.T, e *example) {
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "disk.vhd", 1<<16)
+	taskID, _ := acctest.RunSeedImportTask(t, e.srv, myUser, "pipeline-image", "images/disk.vhd")
+	e.queryAndApply("imports.tf", taskID)
+	e.Destroy()
+}
+
+func testListExportTasks(t *testing.T, e *example) {
+	if !acctest.TerraformAtLeast(t, 1, 14) {
+		t.Skip("terraform query needs Terraform 1.14 or later")
+	}
+	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "disk.vhd", 1<<16)
+	if err := e.srv.CreateContainer(myUser.TenantID, "exports"); err != nil {
+		t.Fatal(err)
+	}
+	_, imageID := acctest.RunSeedImportTask(t, e.srv, myUser, "to-export", "images/disk.vhd")
+	taskID := acctest.RunSeedExportTask(t, e.srv, myUser, imageID, "exports")
+	e.queryAndApply("exports.tf", taskID)
+	e.Destroy()
 }
 
 // testListPendingShares: what teamB shared with my-user is generated as

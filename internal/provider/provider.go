@@ -247,6 +247,8 @@ func (p *cloudImagesProvider) ListResources(context.Context) []func() list.ListR
 		image.NewListResource,
 		member.NewStatusListResource,
 		member.NewMemberListResource,
+		task.NewImportTaskListResource,
+		task.NewExportTaskListResource,
 	}
 }
 
