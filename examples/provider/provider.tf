@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    cloudimages = {
+      source = "cloudimages/cloudimages"
+    }
+  }
+}
+
 # Rackspace: a user name and API key; the region defaults to the user's own.
 provider "cloudimages" {
   username = "my-user"

@@ -2,6 +2,7 @@ package examples
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,4 +97,33 @@ func terraformCLI() string {
 		return p
 	}
 	return "terraform"
+}
+
+// Every page that shows a provider block shows where the provider comes
+// from, so that a copied configuration does not look for
+// hashicorp/cloudimages.
+func TestDocs_providerBlocksShowTheSource(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join(examplesDir(t), "..")
+	pages := []string{filepath.Join(root, "README.md")}
+	err := filepath.WalkDir(filepath.Join(root, "docs"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
+			pages = append(pages, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := regexp.MustCompile(`source\s*=\s*"cloudimages/cloudimages"`)
+	for _, page := range pages {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), `provider "cloudimages"`) && !source.Match(b) {
+			rel, _ := filepath.Rel(root, page)
+			t.Errorf("%s shows a provider block but not source = \"cloudimages/cloudimages\" in required_providers", rel)
+		}
+	}
 }

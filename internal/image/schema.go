@@ -85,7 +85,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"password in the URL is refused, since the URL is stored in the state: send credentials with " +
 					"`source_headers_wo` (never stored) instead.",
 				Validators: []validator.String{
-					validate.HTTPURL(),
+					validate.HTTPURL("https://cloud.debian.org/images/cloud/trixie/latest/debian-13-generic-amd64.raw"),
 					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("import_from")),
 				},
 				PlanModifiers: []planmodifier.String{replaceIfSourceChanged()},

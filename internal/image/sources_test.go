@@ -413,7 +413,8 @@ func TestAccImage_sourceArgumentsRefusedWhenPlanning(t *testing.T) {
 		{"  web_download = true\n", []string{"web_download needs source_url"}},
 		// source_url is stored in the state: a password there is refused.
 		{"  source_url = \"https://user:pa55@example.com/x\"\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", []string{"Credentials in source_url", "source_headers_wo"}},
-		{"  source_url = \"ftp://example.com/x\"\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", []string{"http"}},
+		// The message shows an image URL, not an identity one.
+		{"  source_url = \"ftp://example.com/x\"\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", []string{"http or https URL", "debian-13-generic-amd64.raw"}},
 		{fmt.Sprintf("  source_url = \"https://example.com/x\"\n  file = %q\n  disk_format = \"raw\"\n  container_format = \"bare\"\n", f.Path), []string{"cannot be specified when"}},
 		{"  source_url = \"https://example.com/x\"\n", []string{"Missing disk_format"}},
 		{fmt.Sprintf("  file = %q\n  disk_format = \"raw\"\n  container_format = \"bare\"\n  expected_hash = \"sha1:abc\"\n", f.Path), []string{"md5:<hex>, sha256:<hex> or sha512:<hex>"}},

@@ -89,12 +89,14 @@ func schemaAttribute(a argument) schema.Attribute {
 	case kindMap:
 		return schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: a.description(),
 			Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.OneOf("image", "object-store")),
-				mapvalidator.ValueStringsAre(validate.HTTPURL())}}
+				mapvalidator.ValueStringsAre(validate.HTTPURL("https://dfw.images.api.rackspacecloud.com/v2"))}}
 	}
 	attr := schema.StringAttribute{Optional: true, Sensitive: a.sensitive, MarkdownDescription: a.description()}
 	switch a.name {
-	case client.AttrAuthURL, client.AttrEndpoint:
-		attr.Validators = []validator.String{validate.HTTPURL()}
+	case client.AttrAuthURL:
+		attr.Validators = []validator.String{validate.HTTPURL("https://identity.api.rackspacecloud.com/v2.0/")}
+	case client.AttrEndpoint:
+		attr.Validators = []validator.String{validate.HTTPURL("https://dfw.images.api.rackspacecloud.com/v2")}
 	}
 	return attr
 }

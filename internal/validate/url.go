@@ -8,15 +8,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// HTTPURL validates an absolute http or https URL with a host.
-func HTTPURL() validator.String {
-	return httpURLValidator{}
+// HTTPURL validates an absolute http or https URL with a host; example is
+// a URL of the kind the attribute takes, shown in the message.
+func HTTPURL(example string) validator.String {
+	return httpURLValidator{example: example}
 }
 
-type httpURLValidator struct{}
+type httpURLValidator struct{ example string }
 
-func (httpURLValidator) Description(context.Context) string {
-	return "value must be an http or https URL, such as https://identity.api.rackspacecloud.com/v2.0/"
+func (v httpURLValidator) Description(context.Context) string {
+	return "value must be an http or https URL, such as " + v.example
 }
 
 func (v httpURLValidator) MarkdownDescription(ctx context.Context) string {
@@ -31,6 +32,6 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("Expected an http or https URL such as https://identity.api.rackspacecloud.com/v2.0/, got %q.", s))
+			fmt.Sprintf("Expected an http or https URL such as %s, got %q.", v.example, s))
 	}
 }

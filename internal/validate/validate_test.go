@@ -54,7 +54,7 @@ func TestHTTPURL(t *testing.T) {
 		"https://identity.api.rackspacecloud.com/v2.0/": true, "http://127.0.0.1:8788/image/v2": true,
 		"identity.example.com": false, "ftp://x/": false, "https://": false, "::nope": false,
 	} {
-		if check(HTTPURL(), s) != ok {
+		if check(HTTPURL("https://example.com/"), s) != ok {
 			t.Errorf("HTTPURL(%q) valid = %v, want %v", s, !ok, ok)
 		}
 	}

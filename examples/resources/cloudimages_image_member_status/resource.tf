@@ -1,5 +1,13 @@
 # The consumer accepts an image shared with it, with its own credentials:
 # a second provider configuration, here in the consumer's own configuration.
+terraform {
+  required_providers {
+    cloudimages = {
+      source = "cloudimages/cloudimages"
+    }
+  }
+}
+
 provider "cloudimages" {
   alias    = "consumer"
   username = "team-b"
