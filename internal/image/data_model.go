@@ -12,11 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
 // imageData is one image as both image data sources show it.
@@ -197,7 +199,7 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 		"name_regex": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "A regular expression (Go syntax, RE2) the name must match, applied to the images the other filters return.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1), validate.Regexp()},
 		},
 		"visibility": schema.StringAttribute{
 			Optional: true, Computed: alsoOutput,
@@ -235,8 +237,8 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		},
 		"size_max": schema.Int64Attribute{
-			Optional: true, MarkdownDescription: "Only images of at most this size, in bytes.",
-			Validators: []validator.Int64{int64validator.AtLeast(0)},
+			Optional: true, MarkdownDescription: "Only images of at most this size, in bytes; not less than `size_min`.",
+			Validators: []validator.Int64{int64validator.AtLeast(0), int64validator.AtLeastSumOf(path.MatchRoot("size_min"))},
 		},
 	}
 }

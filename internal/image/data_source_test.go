@@ -156,3 +156,21 @@ data "cloudimages_images" "none" {
 		},
 	})
 }
+
+// Filters that can never work are refused when planning, on the attribute:
+// a regular expression Go cannot compile, a size range that is empty.
+func TestAccImageDataSources_badFiltersRefusedWhenPlanning(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{})
+	config := func(body string) string {
+		return acctest.ProviderConfig(srv, acctest.Producer) + "\ndata \"cloudimages_images\" \"x\" {\n" + body + "\n}\n"
+	}
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		{Config: config(`  name_regex = "debian-(13"`), PlanOnly: true, ExpectError: acctest.ErrorLike("Invalid regular expression", "name_regex", "RE2")},
+		{Config: config("  size_min = 100\n  size_max = 10"), PlanOnly: true, ExpectError: acctest.ErrorLike("size_max", "at least sum of", "size_min")},
+	}})
+	if n := srv.RequestCount("GET", "/image/v2/images"); n != 0 {
+		t.Errorf("%d image lists for filters refused when planning, want 0", n)
+	}
+}

@@ -3,6 +3,7 @@ package image
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,6 +98,22 @@ func TestReservedProperty(t *testing.T) {
 	} {
 		if got := reservedProperty(key) != ""; got != reserved {
 			t.Errorf("reservedProperty(%q) reserved = %v, want %v", key, got, reserved)
+		}
+	}
+}
+
+// A read-only attribute is not sent to "the resource's own argument": there
+// is none; an attribute the resource sets is.
+func TestReservedProperty_saysWhatToDo(t *testing.T) {
+	t.Parallel()
+	for key, want := range map[string]string{
+		"size":       "the server sets (read-only)",
+		"checksum":   "the server sets (read-only)",
+		"min_disk":   "use the resource's own argument",
+		"visibility": "use the resource's own argument",
+	} {
+		if got := reservedProperty(key); !strings.Contains(got, want) {
+			t.Errorf("reservedProperty(%q) = %q, want it to say %q", key, got, want)
 		}
 	}
 }

@@ -9,10 +9,12 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
 // The list resource of cloudimages_image (Terraform 1.14 and later): `list`
@@ -47,8 +49,11 @@ func (r *imageListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Finds images with the filters of the `cloudimages_images` data source, newest first.",
 		Attributes: map[string]listschema.Attribute{
-			"name":       str("Exact name of the image."),
-			"name_regex": str("A regular expression (Go syntax, RE2) the name must match."),
+			"name": str("Exact name of the image."),
+			"name_regex": listschema.StringAttribute{
+				Optional: true, MarkdownDescription: "A regular expression (Go syntax, RE2) the name must match.",
+				Validators: []validator.String{validate.Regexp()},
+			},
 			"visibility": str("Visibility: `public`, `private`, `shared` or `community`."),
 			"owner":      str("Tenant (project) that owns the image."),
 			"status":     str("Status of the image, such as `active`."),

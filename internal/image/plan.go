@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -193,20 +194,23 @@ func unreadableFile(path string) string {
 	return ""
 }
 
-// baseAttributes are the image's own attributes; a custom property may not
-// use their names (REFERENCE.md §1.3, §1.6).
-var baseAttributes = []string{
-	"id", "name", "status", "visibility", "protected", "os_hidden", "checksum", "os_hash_algo", "os_hash_value",
-	"owner", "size", "virtual_size", "container_format", "disk_format", "created_at", "updated_at", "tags",
-	"min_ram", "min_disk", "self", "file", "schema", "direct_url", "locations", "stores",
-}
+// baseAttributes are the image's own attributes that a configuration sets
+// through this resource's arguments, and readOnlyAttributes those the
+// server sets; a custom property may use neither name (REFERENCE.md §1.3,
+// §1.6).
+var (
+	baseAttributes     = []string{"name", "visibility", "protected", "os_hidden", "container_format", "disk_format", "tags", "min_ram", "min_disk"}
+	readOnlyAttributes = []string{"id", "status", "checksum", "os_hash_algo", "os_hash_value", "owner", "size", "virtual_size",
+		"created_at", "updated_at", "self", "file", "schema", "direct_url", "locations", "stores"}
+)
 
 // reservedProperty says why key cannot be a custom property, or "" if it can.
 func reservedProperty(key string) string {
-	for _, base := range baseAttributes {
-		if key == base {
-			return fmt.Sprintf("%q is an attribute of the image, not a custom property: use the resource's own argument for it.", key)
-		}
+	if slices.Contains(baseAttributes, key) {
+		return fmt.Sprintf("%q is an attribute of the image, not a custom property: use the resource's own argument for it.", key)
+	}
+	if slices.Contains(readOnlyAttributes, key) {
+		return fmt.Sprintf("%q is an attribute of the image that the server sets (read-only): it cannot be set, as a property or otherwise.", key)
 	}
 	switch {
 	case key == "location" || key == "deleted" || key == "deleted_at" || strings.HasPrefix(key, "os_glance"):

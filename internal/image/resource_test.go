@@ -380,7 +380,7 @@ func TestAccImage_invalidArguments(t *testing.T) {
 		"file and import_from": {fmt.Sprintf("name = \"x\"\nfile = %q\ndisk_format = \"raw\"\ncontainer_format = \"bare\"\nimport_from = \"c/o\"", file.Path),
 			[]string{"Invalid Attribute Combination", "file"}},
 		"import_from and format": {`name = "x"` + "\n" + `import_from = "c/o"` + "\n" + `disk_format = "vhd"`,
-			[]string{"Invalid Attribute Combination", "import_from"}},
+			[]string{"disk_format is set by the import", `import_from_format = "vhd"`}},
 		"format without import_from": {`name = "x"` + "\n" + `import_from_format = "vhd"`, []string{"Invalid Attribute Combination", "import_from"}},
 		"import_from path":           {`name = "x"` + "\n" + `import_from = "nocontainer"`, []string{"Invalid object path"}},
 	}

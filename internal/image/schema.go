@@ -169,7 +169,6 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"set by the service with `import_from`. Changing it replaces the image.",
 				Validators: []validator.String{
 					stringvalidator.OneOf(diskFormats...),
-					stringvalidator.ConflictsWith(path.MatchRoot("import_from")),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
@@ -180,7 +179,6 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"set by the service with `import_from`. Changing it replaces the image.",
 				Validators: []validator.String{
 					stringvalidator.OneOf(containerFormats...),
-					stringvalidator.ConflictsWith(path.MatchRoot("import_from")),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},

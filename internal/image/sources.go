@@ -225,6 +225,17 @@ func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
 			"With web_download the server fetches source_url and cannot send these headers. Remove them, or set "+
 				"web_download = false to have the provider download the URL with them.")
 	}
+	if !cfg.ImportFrom.IsNull() {
+		// The import task sets the image's formats; what the user means is
+		// most likely the object's format.
+		for name, v := range map[string]types.String{"disk_format": cfg.DiskFormat, "container_format": cfg.ContainerFormat} {
+			if !v.IsNull() {
+				diags.AddAttributeError(path.Root(name), name+" is set by the import",
+					fmt.Sprintf("With import_from the import task sets the image's disk_format and container_format. Remove %s; "+
+						"to say what the object is, set import_from_format = %q instead.", name, v.ValueString()))
+			}
+		}
+	}
 	if cfg.Decompress.ValueBool() && !cfg.ImportFrom.IsNull() {
 		diags.AddAttributeError(path.Root("decompress"), "decompress is not possible with import_from",
 			"An import task reads the object as it is from the object store. Remove decompress, or store the "+

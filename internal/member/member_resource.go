@@ -159,7 +159,9 @@ func (r *memberResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id")
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		resp.Diagnostics.AddError("Invalid import ID",
+			"Expected the image's UUID and the member's tenant id as image_id/member_id, such as "+
+				"6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77/100002: "+err.Error()+".")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), parts[0])...)

@@ -246,7 +246,7 @@ resource "cloudimages_image_member_status" "nothing" {
 			},
 			{
 				ResourceName: memberAddr, ImportState: true, ImportStateId: "not-a-uuid/100002",
-				ExpectError: acctest.ErrorLike("image_id/member_id", "image_id must be a UUID"),
+				ExpectError: acctest.ErrorLike("Expected the image's UUID", "6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77/100002", "image_id must be a UUID"),
 			},
 			{Config: base},
 		},

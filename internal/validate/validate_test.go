@@ -73,3 +73,11 @@ func TestExpectedHash(t *testing.T) {
 		}
 	}
 }
+
+func TestRegexp(t *testing.T) {
+	for s, ok := range map[string]bool{"^debian-13": true, "a|b": true, "debian-(13": false, "x{2,1}": false} {
+		if check(Regexp(), s) != ok {
+			t.Errorf("Regexp(%q): valid = %v, want %v", s, !ok, ok)
+		}
+	}
+}
