@@ -219,3 +219,30 @@ func TerraformAtLeast(t *testing.T, major, minor int) bool {
 	}
 	return false // OpenTofu, or a version line this does not know
 }
+
+// SkipBelowTerraform skips the test, saying why, when the CLI under test is
+// not Terraform of at least major.minor (feature names what needs it).
+func SkipBelowTerraform(t *testing.T, major, minor int, feature string) {
+	t.Helper()
+	if !TerraformAtLeast(t, major, minor) {
+		t.Skipf("%s needs Terraform %d.%d or later", feature, major, minor)
+	}
+}
+
+// Query writes query as a .tfquery.hcl file into the working directory,
+// runs init and `terraform query -generate-config-out=out`, and returns
+// what it generated.
+func (c *CLI) Query(query, out string) string {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, "query.tfquery.hcl"), []byte(query), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	c.MustRun("init", "-input=false")
+	c.MustRun("query", "-generate-config-out="+out)
+	generated, err := os.ReadFile(filepath.Join(c.dir, out))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Logf("%s, generated:\n%s", out, generated)
+	return string(generated)
+}

@@ -108,9 +108,7 @@ func testChecksumFromSums(t *testing.T, e *example) {
 // testListImages runs the example's query with -generate-config-out, applies
 // what it wrote (imports only) and destroys it (Terraform 1.14 and later).
 func testListImages(t *testing.T, e *example) {
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	golden := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "golden", Tags: []string{"golden"}, Visibility: "shared"})
 	acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "scratch", Visibility: "shared"})
 	e.queryAndApply("generated.tf", golden)
@@ -120,9 +118,7 @@ func testListImages(t *testing.T, e *example) {
 // testListMembers: the example's image (its id is the one the example
 // names), shared with team-b, is listed and its share adopted.
 func testListMembers(t *testing.T, e *example) {
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	id := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{ID: exampleImageID, Name: "golden", Visibility: "shared"})
 	acctest.ShareSeedImage(t, e.srv, myUser, id, teamB.TenantID)
 	e.queryAndApply("members.tf", teamB.TenantID)
@@ -135,9 +131,7 @@ func testListMembers(t *testing.T, e *example) {
 // testListImportTasks and testListExportTasks adopt a task made without
 // Terraform through the example's query.
 func testListImportTasks(t *testing.T, e *example) {
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "disk.vhd", 1<<16)
 	taskID, _ := acctest.RunSeedImportTask(t, e.srv, myUser, "pipeline-image", "images/disk.vhd")
 	e.queryAndApply("imports.tf", taskID)
@@ -145,9 +139,7 @@ func testListImportTasks(t *testing.T, e *example) {
 }
 
 func testListExportTasks(t *testing.T, e *example) {
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "disk.vhd", 1<<16)
 	if err := e.srv.CreateContainer(myUser.TenantID, "exports"); err != nil {
 		t.Fatal(err)
@@ -161,9 +153,7 @@ func testListExportTasks(t *testing.T, e *example) {
 // testListPendingShares: what teamB shared with my-user is generated as
 // member statuses, which then accept it (Terraform 1.14 and later).
 func testListPendingShares(t *testing.T, e *example) {
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	offered := acctest.CreateSeedImage(t, e.srv, teamB, acctest.SeedImage{Name: "team-b-golden", Visibility: "shared"})
 	acctest.ShareSeedImage(t, e.srv, teamB, offered, myUser.TenantID)
 	e.queryAndApply("shares.tf", offered, `status = "pending"`, `status = "accepted"`)
@@ -200,7 +190,7 @@ func testAuthEphemeral(t *testing.T, e *example) {
 // The action examples run as their comments say: terraform apply -invoke
 // (Terraform 1.14 and later).
 func testDeactivationAction(t *testing.T, e *example) {
-	skipBelowActions(t)
+	acctest.SkipBelowTerraform(t, 1, 14, "actions")
 	file := acctest.WriteImageFile(t, "d.raw", 1<<12, 8)
 	id := acctest.CreateSeedImage(t, e.srv, myUser, acctest.SeedImage{Name: "incident", File: &file})
 	e.Var("image_id", id)
@@ -211,7 +201,7 @@ func testDeactivationAction(t *testing.T, e *example) {
 }
 
 func testShareAnswerAction(t *testing.T, e *example) {
-	skipBelowActions(t)
+	acctest.SkipBelowTerraform(t, 1, 14, "actions")
 	offered := acctest.CreateSeedImage(t, e.srv, teamB, acctest.SeedImage{Name: "team-b", Visibility: "shared"})
 	acctest.ShareSeedImage(t, e.srv, teamB, offered, myUser.TenantID)
 	e.CLI().MustRun("apply", "-invoke=action.cloudimages_share_answer.accept_pending", "-auto-approve", "-input=false")
@@ -221,7 +211,7 @@ func testShareAnswerAction(t *testing.T, e *example) {
 }
 
 func testExportAction(t *testing.T, e *example) {
-	skipBelowActions(t)
+	acctest.SkipBelowTerraform(t, 1, 14, "actions")
 	acctest.SeedVHD(t, e.srv, myUser.TenantID, "images", "disk.vhd", 1<<16)
 	if err := e.srv.CreateContainer(myUser.TenantID, "exports"); err != nil {
 		t.Fatal(err)
@@ -231,13 +221,6 @@ func testExportAction(t *testing.T, e *example) {
 	e.CLI().MustRun("apply", "-invoke=action.cloudimages_image_export.backup", "-auto-approve", "-input=false")
 	if _, ok := e.srv.Object(myUser.TenantID, "exports", id+".vhd"); !ok {
 		t.Errorf("no exports/%s.vhd after the action", id)
-	}
-}
-
-func skipBelowActions(t *testing.T) {
-	t.Helper()
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("actions need Terraform 1.14 or later")
 	}
 }
 

@@ -14,9 +14,7 @@ import (
 // (Terraform 1.14 and later).
 func TestAccImageDeactivationAction(t *testing.T) {
 	t.Parallel()
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("actions need Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "actions")
 	srv := acctest.Mock(t, mockserver.Options{})
 	file := acctest.WriteImageFile(t, "disk.raw", 4096, 71)
 	id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "incident", File: &file})

@@ -2,8 +2,6 @@ package image_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,9 +60,7 @@ list "cloudimages_image" "by_name" {
 // valid configuration that imports them and then plans clean.
 func TestAccImage_queryGeneratesConfigThatPlansClean(t *testing.T) {
 	t.Parallel()
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	srv := acctest.Mock(t, mockserver.Options{})
 	file := acctest.WriteImageFile(t, "disk.raw", 4096, 43)
 	var ids []string
@@ -81,18 +77,9 @@ func TestAccImage_queryGeneratesConfigThatPlansClean(t *testing.T) {
   }
 }
 `
-	if err := os.WriteFile(filepath.Join(cli.Dir(), "images.tfquery.hcl"), []byte(query), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cli.MustRun("init", "-input=false")
-	cli.MustRun("query", "-generate-config-out=images.tf")
-	generated, err := os.ReadFile(filepath.Join(cli.Dir(), "images.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("generated:\n%s", generated)
+	generated := cli.Query(query, "images.tf")
 	for _, id := range ids {
-		if !strings.Contains(string(generated), id) {
+		if !strings.Contains(generated, id) {
 			t.Fatalf("the generated configuration does not import image %s", id)
 		}
 	}

@@ -32,9 +32,7 @@ func TestAccMoveFromOpenStackProvider(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
 	openstack := openstackProvider(t)
-	if !acctest.TerraformAtLeast(t, 1, 8) {
-		t.Skip("moves between providers need Terraform 1.8 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 8, "moves between providers")
 	srv := acctest.Mock(t, mockserver.Options{})
 	file := acctest.WriteImageFile(t, "golden.raw", 64<<10, 51)
 	p, c := acctest.Producer, acctest.Consumer

@@ -13,9 +13,7 @@ import (
 func TestAccShareAnswerAction(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("actions need Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "actions")
 	srv := acctest.Mock(t, mockserver.Options{})
 	var shared []string
 	for _, name := range []string{"a", "b"} {

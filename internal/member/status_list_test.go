@@ -23,9 +23,7 @@ import (
 func TestAccImageMemberStatus_queryPendingShares(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	srv := acctest.Mock(t, mockserver.Options{})
 	var shared []string
 	for _, name := range []string{"golden-1", "golden-2"} {
@@ -48,27 +46,18 @@ func TestAccImageMemberStatus_queryPendingShares(t *testing.T) {
   }
 }
 `
-	if err := os.WriteFile(filepath.Join(cli.Dir(), "shares.tfquery.hcl"), []byte(query), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cli.MustRun("init", "-input=false")
-	cli.MustRun("query", "-generate-config-out=shares.tf")
-	generated, err := os.ReadFile(filepath.Join(cli.Dir(), "shares.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("generated:\n%s", generated)
+	generated := cli.Query(query, "shares.tf")
 	for _, id := range shared {
-		if !strings.Contains(string(generated), id) {
+		if !strings.Contains(generated, id) {
 			t.Fatalf("the generated configuration names no share of image %s:\n%s", id, generated)
 		}
 	}
-	if strings.Contains(string(generated), accepted) {
+	if strings.Contains(generated, accepted) {
 		t.Fatalf("the generated configuration lists the accepted share of %s:\n%s", accepted, generated)
 	}
-	edited := strings.ReplaceAll(string(generated), `status    = "pending"`, `status    = "accepted"`)
+	edited := strings.ReplaceAll(generated, `status    = "pending"`, `status    = "accepted"`)
 	edited = strings.ReplaceAll(edited, `status = "pending"`, `status = "accepted"`)
-	if edited == string(generated) {
+	if edited == generated {
 		t.Fatalf("no status = \"pending\" to edit in the generated configuration:\n%s", generated)
 	}
 	if err := os.WriteFile(filepath.Join(cli.Dir(), "shares.tf"), []byte(edited), 0o600); err != nil {

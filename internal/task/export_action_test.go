@@ -14,9 +14,7 @@ import (
 func TestAccImageExportAction(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("actions need Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "actions")
 	srv := acctest.Mock(t, mockserver.Options{})
 	seedVHD(t, srv)
 	_, imageID := acctest.RunSeedImportTask(t, srv, acctest.Producer, "to-export", "images/disk.vhd")

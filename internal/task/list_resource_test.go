@@ -1,8 +1,6 @@
 package task_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,9 +13,7 @@ import (
 func TestAccImportTask_queryGeneratesConfigThatPlansClean(t *testing.T) {
 	t.Parallel()
 	acctest.SkipIfLive(t)
-	if !acctest.TerraformAtLeast(t, 1, 14) {
-		t.Skip("terraform query needs Terraform 1.14 or later")
-	}
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
 	srv := acctest.Mock(t, mockserver.Options{})
 	seedVHD(t, srv)
 	taskID, _ := acctest.RunSeedImportTask(t, srv, acctest.Producer, "made-by-a-pipeline", "images/disk.vhd")
@@ -29,17 +25,8 @@ func TestAccImportTask_queryGeneratesConfigThatPlansClean(t *testing.T) {
   }
 }
 `
-	if err := os.WriteFile(filepath.Join(cli.Dir(), "tasks.tfquery.hcl"), []byte(query), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cli.MustRun("init", "-input=false")
-	cli.MustRun("query", "-generate-config-out=tasks.tf")
-	generated, err := os.ReadFile(filepath.Join(cli.Dir(), "tasks.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("generated:\n%s", generated)
-	if !strings.Contains(string(generated), taskID) {
+	generated := cli.Query(query, "tasks.tf")
+	if !strings.Contains(generated, taskID) {
 		t.Fatalf("the generated configuration does not import task %s", taskID)
 	}
 	cli.MustRun("apply", "-auto-approve", "-input=false")
