@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -19,9 +20,11 @@ import (
 func TestAccImage_identity(t *testing.T) {
 	t.Parallel()
 	srv := acctest.Mock(t, mockserver.Options{})
-	// No data source: an import reads back everything else, so the plan is clean.
+	// No data source: an import reads back everything else, properties
+	// included, so the plan is clean.
 	config := imageConfig(srv, `  name = "identified"
-  tags = ["golden"]`)
+  tags = ["golden"]
+  properties = { os_distro = "debian" }`)
 
 	acctest.Test(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -57,10 +60,11 @@ func TestAccImage_identity(t *testing.T) {
 
 // `terraform plan -generate-config-out` writes a configuration for an
 // imported image that is valid (web_download = false and decompress = false
-// need no source) and plans clean.
+// need no source) and plans clean: it carries the image's properties, but
+// not those the server sets itself (read-only in its image schema).
 func TestAccImage_generatedConfigPlansClean(t *testing.T) {
 	t.Parallel()
-	srv := acctest.Mock(t, mockserver.Options{})
+	srv := acctest.Mock(t, mockserver.Options{ExtraReadOnlyProperties: map[string]string{"x_cloud_region": "mock-1"}})
 	file := acctest.WriteImageFile(t, "disk.raw", 2048, 42)
 	id := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{
 		Name: "made-elsewhere", Tags: []string{"golden"}, Properties: map[string]string{"os_distro": "debian"}, File: &file,
@@ -76,7 +80,11 @@ func TestAccImage_generatedConfigPlansClean(t *testing.T) {
 			ImportStateId:   id,
 			GenerateConfig:  true,
 			ImportPlanChecks: resource.ImportPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionNoop)},
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(imageAddr, tfjsonpath.New("properties"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"os_distro": knownvalue.StringExact("debian")})),
+				},
 			},
 		}},
 	})

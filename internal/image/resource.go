@@ -77,6 +77,12 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, img)...)
+	imported, diags := takeImported(ctx, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if imported {
+		state.Properties, diags = configurableProperties(ctx, img, serverSet(ctx, r.client))
+		resp.Diagnostics.Append(diags...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -178,4 +184,5 @@ func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 }

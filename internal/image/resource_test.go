@@ -39,7 +39,7 @@ func fileBody(name string, f acctest.ImageFile, extra string) string {
 
 // ignoredOnImport are the arguments the API cannot tell: where the data
 // came from, how long to wait, whether to verify.
-var ignoredOnImport = []string{"file", "timeouts", "properties"}
+var ignoredOnImport = []string{"file", "timeouts"}
 
 func TestAccImage_lifecycle(t *testing.T) {
 	t.Parallel()

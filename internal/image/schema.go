@@ -228,7 +228,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				ElementType: types.StringType,
 				Optional:    true,
 				MarkdownDescription: "Custom properties (string values). Only the keys set here are managed: properties the " +
-					"server or others add never cause a diff. Keys may not be base attributes, `location`, `deleted`, " +
+					"server or others add never cause a diff; an import reads all of those a configuration may set. Keys may not be base attributes, `location`, `deleted`, " +
 					"`deleted_at`, nor start with `os_glance` or `com.rackspace`.",
 			},
 			"verify_checksum": schema.BoolAttribute{
