@@ -79,6 +79,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !plan.WebDownload.Equal(state.WebDownload) || !plan.ExpectedHash.Equal(state.ExpectedHash) {
 		r.planSourceChecks(ctx, plan, &resp.Diagnostics)
 	}
+	keepUpdatedAtWithoutPatch(ctx, state, plan, req.Private, resp)
 	if plan.File.IsNull() || plan.File.IsUnknown() {
 		r.planExpectedHashOfServerData(plan, state, resp)
 		return
@@ -221,4 +222,18 @@ func reservedProperty(key string) string {
 		return "Property keys are at most 255 characters."
 	}
 	return ""
+}
+
+// keepUpdatedAtWithoutPatch plans updated_at unchanged when the update sends
+// the server nothing (only arguments it does not keep changed, such as a
+// file's path with the same content), instead of "known after apply".
+func keepUpdatedAtWithoutPatch(ctx context.Context, state, plan resourceModel, private privateGetter, resp *resource.ModifyPlanResponse) {
+	if isUnfinished(ctx, private) || state.importStarted() || !plan.Deactivated.Equal(state.Deactivated) ||
+		plan.Properties.IsUnknown() || state.UpdatedAt.IsNull() {
+		return
+	}
+	if ops, diags := patchOps(ctx, state, plan); len(ops) > 0 || diags.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), state.UpdatedAt)...)
 }

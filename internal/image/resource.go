@@ -125,6 +125,9 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	next := plan
 	resp.Diagnostics.Append(next.setFromAPI(ctx, img)...)
+	if len(ops) == 0 && !plan.UpdatedAt.IsUnknown() {
+		next.UpdatedAt = plan.UpdatedAt // planned unchanged: nothing was sent (a change elsewhere shows at the next refresh)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
 	if resp.Diagnostics.HasError() {
 		return

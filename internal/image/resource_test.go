@@ -138,6 +138,7 @@ func TestAccImage_fileContentReplacesPathDoesNot(t *testing.T) {
 	second := acctest.WriteImageFile(t, "b.raw", 64<<10, 3)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	sameUpdatedAt := statecheck.CompareValue(compare.ValuesSame())
 
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: acctest.NoImagesLeft(srv, acctest.Producer.TenantID),
@@ -147,15 +148,23 @@ func TestAccImage_fileContentReplacesPathDoesNot(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(imageAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(imageAddr, tfjsonpath.New("id")),
+					sameUpdatedAt.AddStateValue(imageAddr, tfjsonpath.New("updated_at")),
 				},
 			},
 			{
-				// Same bytes at another path: an in-place change of `file` only.
+				// Same bytes at another path: an in-place change of `file` only,
+				// which sends the server nothing, so updated_at stays known.
 				Config: imageConfig(srv, fileBody("data", renamed, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(imageAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(imageAddr, tfjsonpath.New("updated_at"), knownvalue.NotNull()),
+					},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(imageAddr, tfjsonpath.New("id"))},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(imageAddr, tfjsonpath.New("id")),
+					sameUpdatedAt.AddStateValue(imageAddr, tfjsonpath.New("updated_at")),
+				},
 			},
 			{
 				// New bytes: replaced, and the plan says the hash forces it.
