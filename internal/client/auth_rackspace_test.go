@@ -14,12 +14,8 @@ func TestNew_rackspaceDefaultRegion(t *testing.T) {
 	withDefault := mockserver.DefaultAccounts()[0]
 	withDefault.DefaultRegion = "ORD"
 	plain := mockserver.DefaultAccounts()[1]
-	srv, err := mockserver.Start(mockserver.Options{Flavor: "rackspace", Regions: []string{"DFW", "ORD", "IAD"},
+	srv := startMock(t, mockserver.Options{Flavor: "rackspace", Regions: []string{"DFW", "ORD", "IAD"},
 		Accounts: []mockserver.Account{withDefault, plain}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
 	for _, tc := range []struct {
 		acct   mockserver.Account
 		region string

@@ -14,22 +14,12 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 )
 
-// newTestClient authenticates against a fresh fakeCloud with an API key.
-func newTestClient(t *testing.T) (*Client, *fakeCloud) {
-	t.Helper()
-	f := newFakeCloud(t)
-	c, err := New(testCtx(t), Config{AuthURL: f.v2URL(), Username: f.user, APIKey: f.apiKey, MaxRetries: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, f
-}
-
 func ptr[T any](v T) *T { return &v }
 
 func TestCreateImage(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
+	c, _ := newTestClient(t)
+	sent := recordRequests(t, c)
 	img, err := c.CreateImage(testCtx(t), CreateImageInput{
 		ID: "11111111-2222-4333-8444-555555555555", Name: "ubuntu", DiskFormat: "vhd", ContainerFormat: "ovf",
 		Visibility: "private", Protected: ptr(false), Hidden: ptr(true), MinDisk: ptr(int64(0)), MinRAM: ptr(int64(512)),
@@ -38,9 +28,8 @@ func TestCreateImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reqs := f.imageRequests()
-	var sent map[string]any
-	if err := json.Unmarshal(reqs[0].Body, &sent); err != nil {
+	var body map[string]any
+	if err := json.Unmarshal(sent.images()[0].Body, &body); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{
@@ -48,8 +37,8 @@ func TestCreateImage(t *testing.T) {
 		"visibility": "private", "protected": false, "os_hidden": true, "min_disk": float64(0), "min_ram": float64(512),
 		"tags": []any{"a", "b"}, "os_type": "linux", "com.example/x": "y",
 	}
-	if !reflect.DeepEqual(sent, want) {
-		t.Errorf("body\n got %v\nwant %v", sent, want)
+	if !reflect.DeepEqual(body, want) {
+		t.Errorf("body\n got %v\nwant %v", body, want)
 	}
 	if img.ID != "11111111-2222-4333-8444-555555555555" || img.Status != "queued" || img.Name != "ubuntu" || !img.Hidden || img.MinRAM != 512 {
 		t.Errorf("image %+v", img)
@@ -69,8 +58,8 @@ func TestCreateImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	var idOnly map[string]string
-	if err := json.Unmarshal(f.imageRequests()[1].Body, &idOnly); err != nil || len(idOnly) != 1 || len(idOnly["id"]) != 36 {
-		t.Errorf("empty create body %s", f.imageRequests()[1].Body)
+	if err := json.Unmarshal(sent.images()[1].Body, &idOnly); err != nil || len(idOnly) != 1 || len(idOnly["id"]) != 36 {
+		t.Errorf("empty create body %s", sent.images()[1].Body)
 	}
 }
 
@@ -122,65 +111,58 @@ func TestGetImage_notFound(t *testing.T) {
 	}
 }
 
+// The list follows Glance's next links ("/v2/images?…", resolved against the
+// endpoint: TestResolveNext has the other forms) with the query on every page.
 func TestListImages_pagesAndQuery(t *testing.T) {
 	t.Parallel()
-	for _, prefix := range []string{"/v2", "/r/DFW/image/v2"} { // Glance's form, and a full-path form
-		t.Run(prefix, func(t *testing.T) {
-			t.Parallel()
-			c, f := newTestClient(t)
-			f.nextPrefix = prefix
-			f.locked(func() {
-				for i := 0; i < 5; i++ {
-					f.newImage(map[string]any{"name": "n"})
-				}
-				f.newImage(map[string]any{"name": "other"})
-			})
-			imgs, err := c.ListImages(testCtx(t), ListImagesInput{Name: "n", Limit: 2, SizeMin: ptr(int64(0)), SizeMax: ptr(int64(1 << 40))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(imgs) != 5 {
-				t.Fatalf("got %d images, want 5", len(imgs))
-			}
-			ids := map[string]bool{}
-			for _, img := range imgs {
-				ids[img.ID] = true
-			}
-			if len(ids) != 5 {
-				t.Errorf("duplicates: %v", ids)
-			}
-			reqs := f.imageRequests()
-			if len(reqs) != 3 { // 2 + 2 + 1
-				t.Fatalf("%d requests", len(reqs))
-			}
-			for i, r := range reqs {
-				if r.Path != "/r/DFW/image/v2/images" {
-					t.Errorf("page %d path %q", i, r.Path)
-				}
-				q, _ := url.ParseQuery(r.RawQuery)
-				if q.Get("size_min") != "0" || q.Get("size_max") != "1099511627776" || q.Get("limit") != "2" || q.Get("name") != "n" {
-					t.Errorf("page %d query %q", i, r.RawQuery)
-				}
-				if (i == 0) != (q.Get("marker") == "") {
-					t.Errorf("page %d marker %q", i, q.Get("marker"))
-				}
-			}
-		})
+	c, srv := newTestClient(t)
+	for i := 0; i < 5; i++ {
+		seedImage(t, srv, map[string]any{"name": "n"}, []byte("data"))
+	}
+	seedImage(t, srv, map[string]any{"name": "other"}, []byte("data"))
+	sent := recordRequests(t, c)
+	imgs, err := c.ListImages(testCtx(t), ListImagesInput{Name: "n", Limit: 2, SizeMin: ptr(int64(0)), SizeMax: ptr(int64(1 << 40))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imgs) != 5 {
+		t.Fatalf("got %d images, want 5", len(imgs))
+	}
+	ids := map[string]bool{}
+	for _, img := range imgs {
+		ids[img.ID] = true
+	}
+	if len(ids) != 5 {
+		t.Errorf("duplicates: %v", ids)
+	}
+	reqs := sent.images()
+	if len(reqs) != 3 { // 2 + 2 + 1
+		t.Fatalf("%d requests", len(reqs))
+	}
+	for i, r := range reqs {
+		if r.Path != "/image/v2/images" {
+			t.Errorf("page %d path %q", i, r.Path)
+		}
+		q, _ := url.ParseQuery(r.RawQuery)
+		if q.Get("size_min") != "0" || q.Get("size_max") != "1099511627776" || q.Get("limit") != "2" || q.Get("name") != "n" {
+			t.Errorf("page %d query %q", i, r.RawQuery)
+		}
+		if (i == 0) != (q.Get("marker") == "") {
+			t.Errorf("page %d marker %q", i, q.Get("marker"))
+		}
 	}
 }
 
 func TestListImages_fullLastPageAndEmpty(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
+	c, srv := newTestClient(t)
 	imgs, err := c.ListImages(testCtx(t), ListImagesInput{})
 	if err != nil || imgs == nil || len(imgs) != 0 {
 		t.Fatalf("empty list: %v %v", imgs, err)
 	}
-	f.locked(func() {
-		for i := 0; i < 4; i++ {
-			f.newImage(nil)
-		}
-	})
+	for i := 0; i < 4; i++ {
+		seedImage(t, srv, nil, nil)
+	}
 	imgs, err = c.ListImages(testCtx(t), ListImagesInput{Limit: 2}) // next link on the full last page, then an empty page
 	if err != nil || len(imgs) != 4 {
 		t.Fatalf("%d images, %v", len(imgs), err)
@@ -229,9 +211,9 @@ func TestResolveNext(t *testing.T) {
 
 func TestUpdateImage(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
-	var id string
-	f.locked(func() { id = f.newImageID(map[string]any{"name": "old", "a/b~c": "1", "gone": "x"}) })
+	c, srv := newTestClient(t)
+	id := seedImage(t, srv, map[string]any{"name": "old", "a/b~c": "1", "gone": "x"}, nil)
+	sent := recordRequests(t, c)
 
 	img, err := c.UpdateImage(testCtx(t), id, []PatchOp{
 		{Op: "replace", Attribute: "name", Value: "new"},
@@ -249,7 +231,7 @@ func TestUpdateImage(t *testing.T) {
 	if _, ok := img.Properties["gone"]; ok {
 		t.Error("gone not removed")
 	}
-	reqs := f.imageRequests()
+	reqs := sent.images()
 	if len(reqs) != 1 || reqs[0].Method != http.MethodPatch {
 		t.Fatalf("want exactly one PATCH, got %d requests", len(reqs))
 	}
@@ -274,7 +256,7 @@ func TestUpdateImage(t *testing.T) {
 	if _, err := c.UpdateImage(testCtx(t), id, nil); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.imageRequests(); len(r) != 2 || r[1].Method != http.MethodGet {
+	if r := sent.images(); len(r) != 2 || r[1].Method != http.MethodGet {
 		t.Errorf("empty ops sent %s", r[len(r)-1].Method)
 	}
 
@@ -291,12 +273,10 @@ func TestUpdateImage(t *testing.T) {
 
 func TestDeleteDeactivateReactivate(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
-	var id, prot string
-	f.locked(func() {
-		id = f.newImageID(map[string]any{"status": "active"})
-		prot = f.newImageID(map[string]any{"protected": true})
-	})
+	c, srv := newTestClient(t)
+	id := seedImage(t, srv, nil, []byte("data")) // active
+	prot := seedImage(t, srv, map[string]any{"protected": true}, nil)
+	sent := recordRequests(t, c)
 	if err := c.DeactivateImage(testCtx(t), id); err != nil {
 		t.Fatal(err)
 	}
@@ -317,8 +297,8 @@ func TestDeleteDeactivateReactivate(t *testing.T) {
 		t.Errorf("protected delete: %v", err)
 	}
 	var paths []string
-	for _, r := range f.imageRequests() {
-		paths = append(paths, r.Method+" "+strings.TrimPrefix(r.Path, "/r/DFW/image"))
+	for _, r := range sent.images() {
+		paths = append(paths, r.Method+" "+strings.TrimPrefix(r.Path, "/image"))
 	}
 	sort.Strings(paths)
 	for _, want := range []string{"POST /v2/images/" + id + "/actions/deactivate", "POST /v2/images/" + id + "/actions/reactivate", "DELETE /v2/images/" + id} {

@@ -10,16 +10,11 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
 )
 
-// lostAnswerMock is a glance-flavour mock and a client of its producer.
+// lostAnswerMock is a glance-flavour mock and a client of alice's.
 func lostAnswerMock(t *testing.T) (*mockserver.Server, *Client) {
 	t.Helper()
-	srv, err := mockserver.Start(mockserver.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	p := mockserver.DefaultAccounts()[0]
-	c, err := New(testCtx(t), Config{AuthURL: srv.IdentityV2URL(), Username: p.Username, APIKey: p.APIKey, MaxRetries: 3})
+	srv := startMock(t, mockserver.Options{})
+	c, err := New(testCtx(t), Config{AuthURL: srv.IdentityV2URL(), Username: alice.Username, APIKey: alice.APIKey, MaxRetries: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

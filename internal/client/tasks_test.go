@@ -63,13 +63,10 @@ func TestTokenName_roundTrip(t *testing.T) {
 
 func TestRenameMarkedImage(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
+	c, srv := newTestClient(t)
 	marked := TokenName("golden", "0123456789abcdef")
-	var marks, other string
-	f.locked(func() {
-		marks = f.newImageID(map[string]any{"name": marked})
-		other = f.newImageID(map[string]any{"name": "renamed by hand"})
-	})
+	marks := seedImage(t, srv, map[string]any{"name": marked}, nil)
+	other := seedImage(t, srv, map[string]any{"name": "renamed by hand"}, nil)
 	ctx := testCtx(t)
 
 	renamed, err := c.RenameMarkedImage(ctx, marks, marked, "golden")
@@ -80,13 +77,13 @@ func TestRenameMarkedImage(t *testing.T) {
 		t.Fatalf("image is named %q after the rename", img.Name)
 	}
 	// Once renamed, or renamed by someone else, or gone: nothing to do, no PATCH.
-	before := len(f.imageRequests())
+	sent := recordRequests(t, c)
 	for _, id := range []string{marks, other, "00000000-0000-4000-8000-000000000999"} {
 		if renamed, err := c.RenameMarkedImage(ctx, id, marked, "golden"); err != nil || renamed {
 			t.Fatalf("image %s: renamed = %v, %v; want nothing done", id, renamed, err)
 		}
 	}
-	for _, r := range f.imageRequests()[before:] {
+	for _, r := range sent.images() {
 		if r.Method == http.MethodPatch {
 			t.Fatalf("a PATCH was sent to %s though the image no longer bears the mark", r.Path)
 		}

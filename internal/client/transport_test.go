@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
 )
 
 // fastTransport retries with tiny backoffs.
@@ -393,49 +395,41 @@ func (s *syncBuffer) String() string {
 }
 
 // TestLogging_redactsSecrets runs a full auth + request cycle (with a token
-// renewal and an error body that echoes a secret) and checks the log.
+// renewal and an error body that echoes a secret: the mock's 404 for an image
+// id that is the secret) and checks the log.
 func TestLogging_redactsSecrets(t *testing.T) {
 	t.Parallel()
-	const preToken = "pre-issued-token-5f2b8c9d"
 	for _, tc := range []struct {
-		name string
-		cfg  func(f *fakeCloud) Config
+		name  string
+		renew bool // the first token expires: the client gets another
+		cfg   func(srv *mockserver.Server, preToken string) Config
 	}{
-		{"password", func(f *fakeCloud) Config {
-			return Config{AuthURL: f.v2URL(), Username: f.user, Password: f.password, MaxRetries: 1}
+		{"password", true, func(srv *mockserver.Server, _ string) Config {
+			return Config{AuthURL: srv.IdentityV2URL(), Username: alice.Username, Password: alice.Password, MaxRetries: 1}
 		}},
-		{"api key", func(f *fakeCloud) Config {
-			return Config{AuthURL: f.v2URL(), Username: f.user, APIKey: f.apiKey, MaxRetries: 1}
+		{"api key", true, func(srv *mockserver.Server, _ string) Config {
+			return Config{AuthURL: srv.IdentityV2URL(), Username: alice.Username, APIKey: alice.APIKey, MaxRetries: 1}
 		}},
-		{"v2 token", func(f *fakeCloud) Config {
-			return Config{AuthURL: f.v2URL(), Token: preToken, TenantID: f.tenantID, MaxRetries: 1}
+		{"v2 token", false, func(srv *mockserver.Server, preToken string) Config {
+			return Config{AuthURL: srv.IdentityV2URL(), Token: preToken, TenantID: alice.TenantID, MaxRetries: 1}
 		}},
-		{"v3 password", func(f *fakeCloud) Config {
-			return Config{AuthURL: f.v3URL(), Username: f.user, Password: f.password, TenantName: f.tenantName, MaxRetries: 1}
+		{"v3 password", true, func(srv *mockserver.Server, _ string) Config {
+			return Config{AuthURL: srv.IdentityV3URL(), Username: alice.Username, Password: alice.Password, TenantName: alice.TenantName, MaxRetries: 1}
 		}},
-		{"v3 token", func(f *fakeCloud) Config {
-			return Config{AuthURL: f.v3URL(), Token: preToken, MaxRetries: 1}
+		{"v3 token", false, func(srv *mockserver.Server, preToken string) Config {
+			return Config{AuthURL: srv.IdentityV3URL(), Token: preToken, MaxRetries: 1}
 		}},
-		{"endpoint token", func(f *fakeCloud) Config {
-			return Config{Endpoint: f.imageURL("DFW"), Token: preToken, MaxRetries: 1}
+		{"endpoint token", false, func(srv *mockserver.Server, preToken string) Config {
+			return Config{Endpoint: srv.ImageURL(), Token: preToken, MaxRetries: 1}
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeCloud(t)
-			f.expireFirstToken = tc.name == "password" || tc.name == "api key" || tc.name == "v3 password"
-			cfg := tc.cfg(f)
+			srv := startMock(t, mockserver.Options{})
+			preToken := srv.IssueToken(alice.TenantID)
+			cfg := tc.cfg(srv, preToken)
 			echo := cfg.Password + cfg.APIKey + cfg.Token
-			f.locked(func() {
-				f.valid[preToken] = true
-				f.override = func(w http.ResponseWriter, r *http.Request) bool {
-					if strings.HasSuffix(r.URL.Path, "/images/echo") {
-						glanceError(w, 400, "you sent "+echo)
-						return true
-					}
-					return false
-				}
-			})
+			id := seedImage(t, srv, map[string]any{"name": "n"}, nil)
 
 			var buf syncBuffer
 			ctx := tflogtest.RootLogger(context.Background(), &buf)
@@ -443,33 +437,30 @@ func TestLogging_redactsSecrets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			secrets := append([]string{alice.Password, alice.APIKey}, srv.IssuedTokens()...)
+			if tc.renew {
+				srv.ExpireTokens()
+			}
 			// a resource's context: a fresh logger with no masks of its own
 			rctx := tflogtest.RootLogger(context.Background(), &buf)
-			var id string
-			f.locked(func() { id = f.newImageID(map[string]any{"name": "n"}) })
 			if _, err := c.GetImage(rctx, id); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := c.UpdateImage(rctx, id, []PatchOp{{Op: "add", Attribute: "note", Value: "v"}}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.GetImage(rctx, "echo"); err == nil {
-				t.Fatal("want an error")
+			if _, err := c.GetImage(rctx, echo); !IsNotFound(err) {
+				t.Fatalf("want a 404, got %v", err)
 			}
 
 			logs := buf.String()
-			secrets := []string{f.password, f.apiKey, preToken}
-			f.locked(func() {
-				for tok := range f.valid {
-					secrets = append(secrets, tok)
-				}
-			})
+			secrets = append(secrets, srv.IssuedTokens()...)
 			for _, s := range secrets {
 				if strings.Contains(logs, s) {
 					t.Errorf("secret %q appears in the log", s)
 				}
 			}
-			for _, want := range []string{`"@message":"HTTP request"`, `"@message":"HTTP response"`, `X-Auth-Token: ***`, `http_response_body`, `you sent ***`} {
+			for _, want := range []string{`"@message":"HTTP request"`, `"@message":"HTTP response"`, `X-Auth-Token: ***`, `http_response_body`, `No image found with ID ***`} {
 				if !strings.Contains(logs, want) {
 					t.Errorf("log lacks %q", want)
 				}

@@ -10,10 +10,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
 )
 
 func writeRandomFile(t *testing.T, size int) (string, []byte) {
@@ -42,14 +48,15 @@ func withSHA256(d Digest, data []byte) Digest {
 	return d
 }
 
+// rawBare is what an image needs before data can be uploaded to it.
+var rawBare = map[string]any{"disk_format": "raw", "container_format": "bare"}
+
 func TestUploadImageFile(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
+	c, srv := newTestClient(t)
 	path, data := writeRandomFile(t, 3<<20+17)
-	var id string
-	f.locked(func() {
-		id = f.newImageID(map[string]any{"disk_format": "raw", "container_format": "bare"})
-	})
+	id := seedImage(t, srv, rawBare, nil)
+	sent := recordRequests(t, c)
 
 	d, err := c.UploadImageFile(testCtx(t), id, path)
 	if err != nil {
@@ -58,14 +65,11 @@ func TestUploadImageFile(t *testing.T) {
 	if want := digestOf(data); d != want {
 		t.Errorf("digest %+v, want %+v", d, want)
 	}
-	var got []byte
-	f.locked(func() { got = f.uploads[id] })
-	if !bytes.Equal(got, data) {
+	if got := storedData(t, srv, id); !bytes.Equal(got, data) {
 		t.Errorf("server received %d bytes, want %d identical bytes", len(got), len(data))
 	}
-	reqs := f.imageRequests()
-	r := reqs[len(reqs)-1]
-	if r.Method != "PUT" || !strings.HasSuffix(r.Path, "/v2/images/"+id+"/file") {
+	r := lastPut(t, sent)
+	if !strings.HasSuffix(r.Path, "/v2/images/"+id+"/file") {
 		t.Errorf("%s %s", r.Method, r.Path)
 	}
 	if r.Header.Get("Content-Type") != "application/octet-stream" || r.Header.Get("X-Openstack-Image-Size") != "3145745" || r.ContentLength != 3145745 {
@@ -87,10 +91,10 @@ func TestUploadImageFile(t *testing.T) {
 
 func TestUploadImageData_unknownSize(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
+	c, srv := newTestClient(t)
 	data := bytes.Repeat([]byte("0123456789abcdef"), 4096)
-	var id string
-	f.locked(func() { id = f.newImageID(nil) })
+	id := seedImage(t, srv, rawBare, nil)
+	sent := recordRequests(t, c)
 	d, err := c.UploadImageData(testCtx(t), id, io.MultiReader(bytes.NewReader(data)), -1)
 	if err != nil {
 		t.Fatal(err)
@@ -98,28 +102,33 @@ func TestUploadImageData_unknownSize(t *testing.T) {
 	if d != digestOf(data) {
 		t.Errorf("digest %+v", d)
 	}
-	reqs := f.imageRequests()
-	r := reqs[len(reqs)-1]
-	if r.Header.Get("X-Openstack-Image-Size") != "" || len(r.TransferEncoding) == 0 || r.TransferEncoding[0] != "chunked" {
-		t.Errorf("unknown size must stream chunked without a size header: %v %v", r.Header, r.TransferEncoding)
+	// net/http sends a body of unknown length (-1, or 0 with a body) chunked
+	if r := lastPut(t, sent); r.Header.Get("X-Openstack-Image-Size") != "" || r.ContentLength > 0 {
+		t.Errorf("unknown size must stream chunked without a size header: %v, Content-Length %d", r.Header, r.ContentLength)
+	}
+	if got := storedData(t, srv, id); !bytes.Equal(got, data) {
+		t.Errorf("server received %d bytes, want %d identical bytes", len(got), len(data))
 	}
 }
 
+// The token expires before an upload whose body the server reads before it
+// refuses the token (the mock holds it, as a proxy that buffers uploads
+// does): the client authenticates again and sends the file again from its
+// start; a stream that cannot rewind fails clearly instead of sending a
+// truncated body.
 func TestUploadImageFile_reauthRewindsTheFile(t *testing.T) {
 	t.Parallel()
-	f := newFakeCloud(t)
-	c, err := New(testCtx(t), Config{AuthURL: f.v2URL(), Username: f.user, APIKey: f.apiKey})
+	srv := startMock(t, mockserver.Options{})
+	c, err := New(testCtx(t), Config{AuthURL: srv.IdentityV2URL(), Username: alice.Username, APIKey: alice.APIKey})
 	if err != nil {
 		t.Fatal(err)
 	}
 	path, data := writeRandomFile(t, 1<<20)
-	var id string
-	f.locked(func() {
-		id = f.newImageID(nil)
-		for tok := range f.valid {
-			f.valid[tok] = false // the token expires before the upload
-		}
-	})
+	readBodyFirst := mockserver.Fault{Method: http.MethodPut, Path: regexp.MustCompile(`/file$`), Latency: time.Millisecond}
+	id := seedImage(t, srv, rawBare, nil)
+	sent := recordRequests(t, c)
+	srv.InjectFault(readBodyFirst)
+	srv.ExpireTokens()
 	d, err := c.UploadImageFile(testCtx(t), id, path)
 	if err != nil {
 		t.Fatal(err)
@@ -127,21 +136,25 @@ func TestUploadImageFile_reauthRewindsTheFile(t *testing.T) {
 	if d != digestOf(data) {
 		t.Errorf("digest %+v after a rewind", d)
 	}
-	f.locked(func() {
-		if !bytes.Equal(f.uploads[id], data) || f.identityCalls != 2 || f.uploadCount != 1 {
-			t.Errorf("uploaded %d bytes, identity calls %d, uploads %d", len(f.uploads[id]), f.identityCalls, f.uploadCount)
+	var puts []int
+	for _, r := range sent.images() {
+		if r.Method == http.MethodPut {
+			puts = append(puts, r.Status)
 		}
-	})
+	}
+	if got := storedData(t, srv, id); !bytes.Equal(got, data) || identityLogins(srv) != 2 || !reflect.DeepEqual(puts, []int{401, 204}) {
+		t.Errorf("uploaded %d bytes, identity calls %d, uploads answered %v (want 401 then 204)", len(got), identityLogins(srv), puts)
+	}
 
-	// a stream that cannot rewind fails clearly instead of sending a truncated body
-	f.locked(func() {
-		for tok := range f.valid {
-			f.valid[tok] = false
-		}
-	})
-	_, err = c.UploadImageData(testCtx(t), id, io.MultiReader(bytes.NewReader(data)), int64(len(data)))
+	stream := seedImage(t, srv, rawBare, nil)
+	srv.InjectFault(readBodyFirst)
+	srv.ExpireTokens()
+	_, err = c.UploadImageData(testCtx(t), stream, io.MultiReader(bytes.NewReader(data)), int64(len(data)))
 	if StatusCode(err) != 401 || !strings.Contains(err.Error(), "cannot be sent again") {
 		t.Errorf("non-seekable upload after expiry: %v", err)
+	}
+	if img, _ := srv.Image(stream); img.Status != "queued" || img.DataPath != "" {
+		t.Errorf("after the refused stream the image is %s with data %q, want queued without", img.Status, img.DataPath)
 	}
 }
 
@@ -158,6 +171,19 @@ func TestUploadImageData_errors(t *testing.T) {
 	if _, err := c.UploadImageFile(testCtx(t), "x", t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("directory: %v", err)
 	}
+}
+
+// lastPut is the last upload the client sent.
+func lastPut(t *testing.T, sent *requestLog) sentRequest {
+	t.Helper()
+	reqs := sent.images()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Method == http.MethodPut {
+			return reqs[i]
+		}
+	}
+	t.Fatalf("no PUT among %+v", reqs)
+	return sentRequest{}
 }
 
 func TestHashFile(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
 )
 
 func TestWait_schedule(t *testing.T) {
@@ -97,26 +99,30 @@ func TestWait_cancelAndPollError(t *testing.T) {
 	}
 }
 
-func imageWithStatusSeq(t *testing.T, seq ...string) (*Client, *fakeCloud, string) {
+// imageWithStatusSeq is a client and a queued image of a fresh mock, whose
+// status moves through seq as the client reads it (scriptStatuses).
+func imageWithStatusSeq(t *testing.T, seq ...string) (*Client, *mockserver.Server, string) {
 	t.Helper()
-	c, f := newTestClient(t)
-	var id string
-	f.locked(func() {
-		id = f.newImageID(nil)
-		f.statusSeq[id] = seq
-	})
-	return c, f, id
+	c, srv := newTestClient(t)
+	id := seedImage(t, srv, nil, nil)
+	scriptStatuses(t, srv, c, map[string][]string{id: seq})
+	return c, srv, id
+}
+
+// imageGETs is how many times images were read from srv.
+func imageGETs(srv *mockserver.Server) int {
+	return srv.RequestCount("GET", "/image/v2/images/{image_id}")
 }
 
 func TestWaitForImage_active(t *testing.T) {
 	t.Parallel()
-	c, f, id := imageWithStatusSeq(t, "queued", "saving", "saving", "active")
+	c, srv, id := imageWithStatusSeq(t, "queued", "saving", "saving", "active")
 	img, err := c.WaitForImage(testCtx(t), id, StatusActive)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if img.Status != "active" || len(f.imageRequests()) != 4 {
-		t.Errorf("status %q after %d GETs", img.Status, len(f.imageRequests()))
+	if img.Status != "active" || imageGETs(srv) != 4 {
+		t.Errorf("status %q after %d GETs", img.Status, imageGETs(srv))
 	}
 	// default target is active
 	if img, err := c.WaitForImage(testCtx(t), id); err != nil || img.Status != "active" {
@@ -126,13 +132,13 @@ func TestWaitForImage_active(t *testing.T) {
 
 func TestWaitForImage_killedFailsFast(t *testing.T) {
 	t.Parallel()
-	c, f, id := imageWithStatusSeq(t, "saving", "killed", "active")
+	c, srv, id := imageWithStatusSeq(t, "saving", "killed", "active")
 	img, err := c.WaitForImage(testCtx(t), id, StatusActive)
 	if err == nil || !strings.Contains(err.Error(), id) || !strings.Contains(err.Error(), `"killed"`) || !strings.Contains(err.Error(), "create it again") {
 		t.Fatalf("err %v", err)
 	}
-	if img == nil || img.Status != "killed" || len(f.imageRequests()) != 2 {
-		t.Errorf("last image %v after %d GETs", img, len(f.imageRequests()))
+	if img == nil || img.Status != "killed" || imageGETs(srv) != 2 {
+		t.Errorf("last image %v after %d GETs", img, imageGETs(srv))
 	}
 }
 
@@ -171,29 +177,30 @@ func TestWaitForImage_disappears(t *testing.T) {
 
 func TestWaitForImageDeleted(t *testing.T) {
 	t.Parallel()
-	c, _, id := imageWithStatusSeq(t, "active", "pending_delete", "gone")
-	if err := c.WaitForImageDeleted(testCtx(t), id); err != nil {
+	c, srv := newTestClient(t)
+	gone, stays := seedImage(t, srv, nil, nil), seedImage(t, srv, nil, nil)
+	scriptStatuses(t, srv, c, map[string][]string{gone: {"active", "pending_delete", "gone"}, stays: {"active"}})
+	if err := c.WaitForImageDeleted(testCtx(t), gone); err != nil {
 		t.Fatal(err)
 	}
-	c2, _, id2 := imageWithStatusSeq(t, "active")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if err := c2.WaitForImageDeleted(ctx, id2); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), `"active"`) {
+	if err := c.WaitForImageDeleted(ctx, stays); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), `"active"`) {
 		t.Errorf("err %v", err)
 	}
 }
 
 func TestWaitForImage_concurrent(t *testing.T) {
 	t.Parallel()
-	c, f := newTestClient(t)
+	c, srv := newTestClient(t)
 	var ids []string
-	f.locked(func() {
-		for i := 0; i < 16; i++ {
-			id := f.newImageID(nil)
-			f.statusSeq[id] = []string{"queued", "saving", "active"}
-			ids = append(ids, id)
-		}
-	})
+	scripts := map[string][]string{}
+	for i := 0; i < 16; i++ {
+		id := seedImage(t, srv, nil, nil)
+		scripts[id] = []string{"queued", "saving", "active"}
+		ids = append(ids, id)
+	}
+	scriptStatuses(t, srv, c, scripts)
 	var wg sync.WaitGroup
 	errs := make(chan error, len(ids))
 	for _, id := range ids {
