@@ -58,16 +58,19 @@ resource "cloudimages_image" "imported" {
   tags        = ["demo", "imported"]
 }
 
-# The producer shares the imported image with the consumer...
+# The producer shares the imported image with the consumer and waits for
+# the answer...
 resource "cloudimages_image_member" "consumer" {
-  image_id  = cloudimages_image.imported.id
-  member_id = "100002"
+  image_id        = cloudimages_image.imported.id
+  member_id       = "100002"
+  wait_for_answer = true
 }
 
-# ...and the consumer accepts it, with its own credentials.
+# ...which the consumer gives with its own credentials once the share exists
+# (image_id from the image, not from the member, which waits for this).
 resource "cloudimages_image_member_status" "accepted" {
   provider = cloudimages.consumer
-  image_id = cloudimages_image_member.consumer.image_id
+  image_id = cloudimages_image.imported.id
   status   = "accepted"
 }
 

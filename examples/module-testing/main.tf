@@ -40,16 +40,19 @@ resource "cloudimages_image" "golden" {
   tags             = ["golden"]
 }
 
-# The producer offers the image to the consumer...
+# The producer offers the image to the consumer, and waits for the answer...
 resource "cloudimages_image_member" "consumer" {
-  image_id  = cloudimages_image.golden.id
-  member_id = var.consumer_tenant_id
+  image_id        = cloudimages_image.golden.id
+  member_id       = var.consumer_tenant_id
+  wait_for_answer = true
 }
 
-# ...and the consumer accepts it, with its own credentials.
+# ...which the consumer gives with its own credentials, as soon as the share
+# exists. Its image_id comes from the image, not from the member, which waits
+# for it: one apply leaves both sides as the server has them.
 resource "cloudimages_image_member_status" "consumer" {
   provider = cloudimages.consumer
-  image_id = cloudimages_image_member.consumer.image_id
+  image_id = cloudimages_image.golden.id
   status   = "accepted"
 }
 

@@ -1,6 +1,10 @@
 package member
 
 import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
@@ -30,4 +34,34 @@ func shareFrom(mem *client.Member) shareFields {
 
 func memberFrom(mem *client.Member) memberFields {
 	return memberFields{MemberID: types.StringValue(mem.MemberID), shareFields: shareFrom(mem)}
+}
+
+// memberModel is a share as both member resources keep it in their state,
+// beside arguments of their own.
+type memberModel struct {
+	ID      types.String `tfsdk:"id"`
+	ImageID types.String `tfsdk:"image_id"`
+	memberFields
+}
+
+func (m *memberModel) setFromAPI(mem *client.Member) {
+	m.ID = types.StringValue(mem.ImageID + "/" + mem.MemberID)
+	m.ImageID = types.StringValue(mem.ImageID)
+	m.memberFields = memberFrom(mem)
+}
+
+// attributeSetter is a state, or a listed resource object.
+type attributeSetter interface {
+	SetAttribute(ctx context.Context, p path.Path, v any) diag.Diagnostics
+}
+
+// setInState writes m's attributes into state, leaving the resource's other
+// arguments alone.
+func (m *memberModel) setInState(ctx context.Context, state attributeSetter, diags *diag.Diagnostics) {
+	for name, value := range map[string]types.String{
+		"id": m.ID, "image_id": m.ImageID, "member_id": m.MemberID,
+		"status": m.Status, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
+	} {
+		diags.Append(state.SetAttribute(ctx, path.Root(name), value)...)
+	}
 }

@@ -84,7 +84,7 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), mem.MemberID)...)
 			if req.IncludeResource {
-				var m memberModel
+				m := memberResourceModel{WaitForAnswer: types.BoolValue(false), Timeouts: noTimeouts()}
 				m.setFromAPI(mem)
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -42,16 +45,11 @@ type memberResource struct {
 	client *client.Client
 }
 
-type memberModel struct {
-	ID      types.String `tfsdk:"id"`
-	ImageID types.String `tfsdk:"image_id"`
-	memberFields
-}
-
-func (m *memberModel) setFromAPI(mem *client.Member) {
-	m.ID = types.StringValue(mem.ImageID + "/" + mem.MemberID)
-	m.ImageID = types.StringValue(mem.ImageID)
-	m.memberFields = memberFrom(mem)
+// memberResourceModel is the state of cloudimages_image_member.
+type memberResourceModel struct {
+	memberModel
+	WaitForAnswer types.Bool     `tfsdk:"wait_for_answer"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -62,7 +60,7 @@ func (r *memberResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."})
 }
 
-func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *memberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The producer's side of image sharing: shares an image with another tenant. Configure it " +
@@ -93,6 +91,17 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
+			"wait_for_answer": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Whether the create waits (within the `create` timeout, default 10 minutes) until the " +
+					"consumer accepts or rejects the share, so that `status` is its answer. Use it when the consumer's " +
+					"`cloudimages_image_member_status` is in the same configuration and takes `image_id` from the image, " +
+					"not from this resource (which it would then wait for): one apply then leaves both sides as the " +
+					"server has them. Default `false`: `status` is `pending` until the next refresh after the answer.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": createTimeoutBlock(ctx, "How long the create waits for the consumer's answer (`wait_for_answer`)."),
 		},
 	}
 }
@@ -108,7 +117,7 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
-	var plan memberModel
+	var plan memberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -126,12 +135,48 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	plan.setFromAPI(mem)
+	if plan.WaitForAnswer.ValueBool() && mem.Status == client.MemberPending {
+		// The share exists whatever the wait brings: save it first.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		r.waitForAnswer(ctx, &plan, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// waitForAnswer waits for the consumer to accept or reject the new share. A
+// wait that ends without an answer leaves the share pending, and an error
+// that says why the answer may never come in this apply.
+func (r *memberResource) waitForAnswer(ctx context.Context, plan *memberResourceModel, diags *diag.Diagnostics) {
+	timeout, d := plan.Timeouts.Create(ctx, defaultAnswerTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
+	mem, err := waitForAnswer(ctx, r.client, imageID, memberID)
+	if mem != nil {
+		plan.setFromAPI(mem)
+	}
+	if err != nil {
+		diags.AddAttributeError(path.Root("wait_for_answer"), "No answer from the consumer",
+			fmt.Sprintf("Image %s is shared with %s, but the consumer did not accept or reject it: %v.\n\n"+
+				"If the consumer's cloudimages_image_member_status is in this configuration, its image_id must come from "+
+				"the image (cloudimages_image.<name>.id), not from this resource, which it would wait for. The share is "+
+				"kept; the next apply replaces it, or set wait_for_answer = false.", imageID, memberID, err))
+	}
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State, &req.State)
 	readMember(ctx, r.client, req, resp, "member")
+	var wait types.Bool
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("wait_for_answer"), &wait)...)
+	if wait.IsNull() && !resp.State.Raw.IsNull() {
+		// After an import or a move: the default, so that the configuration's matches.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_answer"), false)...)
+	}
 }
 
 // Update is never called: every argument forces replacement.
@@ -141,7 +186,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state memberModel
+	var state memberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -49,13 +50,16 @@ func (r *statusResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."})
 }
 
-func (r *statusResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *statusResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The consumer's side of image sharing: accepts or rejects an image another tenant " +
 			"shared with this one. Configure it with the consumer's credentials. An accepted image appears in the " +
 			"consumer's image lists; a pending or rejected one does not (but can still be read by id). Destroying " +
 			"this resource returns the status to `pending`; if the producer already removed the share, there is " +
-			"nothing to do and destroy succeeds.",
+			"nothing to do and destroy succeeds. A create waits for a share that is not there yet (the `create` " +
+			"timeout), so that producer and consumer can be in one configuration: take `image_id` from the image " +
+			"and set `wait_for_answer` on the producer's `cloudimages_image_member`, and one apply leaves both " +
+			"sides as the server has them.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "`image_id/member_id`.",
@@ -88,7 +92,17 @@ func (r *statusResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": createTimeoutBlock(ctx, "How long the create waits for a share that is not there yet (default 2 "+
+				"minutes): the producer may be making it in the same apply."),
+		},
 	}
+}
+
+// statusModel is the state of cloudimages_image_member_status.
+type statusModel struct {
+	memberModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *statusResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -101,8 +115,8 @@ func (r *statusResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 // create sets the status of a new resource, for the provider's own tenant
-// when member_id is not configured.
-func (r *statusResource) create(ctx context.Context, m *memberModel, diags *diag.Diagnostics) {
+// when member_id is not configured, once the share exists.
+func (r *statusResource) create(ctx context.Context, m *statusModel, diags *diag.Diagnostics) {
 	if m.MemberID.IsUnknown() || m.MemberID.IsNull() {
 		tenant := r.client.TenantID()
 		if tenant == "" {
@@ -113,14 +127,31 @@ func (r *statusResource) create(ctx context.Context, m *memberModel, diags *diag
 		}
 		m.MemberID = types.StringValue(tenant)
 	}
-	r.set(ctx, m, diags)
+	timeout, d := m.Timeouts.Create(ctx, defaultShareTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r.setWith(ctx, m, diags, setWhenShared)
 }
 
-// set changes the status and confirms it with a read, as the server saw it.
-func (r *statusResource) set(ctx context.Context, m *memberModel, diags *diag.Diagnostics) {
+// update changes the status of an existing share.
+func (r *statusResource) update(ctx context.Context, m *statusModel, diags *diag.Diagnostics) {
+	r.setWith(ctx, m, diags, func(ctx context.Context, c *client.Client, imageID, memberID, status string) (*client.Member, error) {
+		return c.SetMemberStatus(ctx, imageID, memberID, status)
+	})
+}
+
+type setStatus func(ctx context.Context, c *client.Client, imageID, memberID, status string) (*client.Member, error)
+
+// setWith changes the status with set and confirms it with a read, as the
+// server saw it.
+func (r *statusResource) setWith(ctx context.Context, m *statusModel, diags *diag.Diagnostics, set setStatus) {
 	imageID, memberID, status := m.ImageID.ValueString(), m.MemberID.ValueString(), m.Status.ValueString()
 	op := fmt.Sprintf("set the status of image %s for member %s to %s", imageID, memberID, status)
-	if _, err := r.client.SetMemberStatus(ctx, imageID, memberID, status); err != nil {
+	if _, err := set(ctx, r.client, imageID, memberID, status); err != nil {
 		diags.AddError("Cannot "+op, err.Error()+r.statusHint(imageID, memberID, err))
 		return
 	}
@@ -158,13 +189,13 @@ func (r *statusResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *statusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
-	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.set)
+	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.update)
 }
 
 // Delete returns the share to pending, where it started; a share the
 // producer already removed needs nothing.
 func (r *statusResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state memberModel
+	var state statusModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return

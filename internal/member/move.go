@@ -57,7 +57,7 @@ func moveMemberFrom(sourceType string) func(context.Context, resource.MoveStateR
 		m.MemberID = types.StringValue(src.MemberID)
 		m.Status = types.StringValue(src.Status)
 		m.CreatedAt, m.UpdatedAt = types.StringValue(src.CreatedAt), types.StringValue(src.UpdatedAt)
-		resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+		m.setInState(ctx, &resp.TargetState, &resp.Diagnostics) // the refresh fills in the rest
 		if resp.TargetIdentity != nil {
 			resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root("image_id"), src.ImageID)...)
 			resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root("member_id"), src.MemberID)...)

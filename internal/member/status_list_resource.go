@@ -100,7 +100,7 @@ func (r *statusListResource) List(ctx context.Context, req list.ListRequest, str
 				if err != nil {
 					diagnostics.APIError(&result.Diagnostics, fmt.Sprintf("read the share of image %s", img.ID), err, "")
 				} else {
-					var m memberModel
+					m := statusModel{Timeouts: noTimeouts()}
 					m.setFromAPI(mem)
 					result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 				}
