@@ -139,11 +139,6 @@ func (r *accessResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan warns when cloudimages_image_member manages the same image.
-func (r *accessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnIfManagedTwice(ctx, r.client, req.Plan, managedByAccess, &resp.Diagnostics)
-}
-
 func (r *accessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State)
 	// On failure nothing is saved: the members added so far stay, and the
@@ -244,7 +239,9 @@ func (r *accessResource) apply(ctx context.Context, plan *accessModel, diags *di
 		}
 		mine = append(mine, now[i])
 	}
+	planned := plan.Members
 	plan.setFromAPI(imageID, mine, diags)
+	plan.keepPlannedMembers(planned, diags)
 }
 
 // list returns every member of the image.

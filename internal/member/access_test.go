@@ -61,10 +61,16 @@ func TestAccImageAccess_authoritative(t *testing.T) {
 				},
 			},
 			{
-				// One in, one out, in place; the member that stays is untouched.
+				// One in, one out, in place; the member that stays is untouched,
+				// and the plan says so: only the new member is known after apply.
 				Config: access(srv, image, "100002", "100004"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(accessAddr, tfjsonpath.New("members").AtMapKey("100002").AtMapKey("status"),
+							knownvalue.StringExact("pending")),
+						plancheck.ExpectUnknownValue(accessAddr, tfjsonpath.New("members").AtMapKey("100004")),
+					},
 				},
 				Check: membersAre(srv, image, "100002", "100004"),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -81,6 +87,8 @@ func TestAccImageAccess_authoritative(t *testing.T) {
 						plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(accessAddr, tfjsonpath.New("member_ids"),
 							knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("100002"), knownvalue.StringExact("100004")})),
+						// Only the stranger's entry changes: the map stays known.
+						plancheck.ExpectKnownValue(accessAddr, tfjsonpath.New("members"), knownvalue.MapSizeExact(2)),
 					},
 				},
 				Check: membersAre(srv, image, "100002", "100004"),
