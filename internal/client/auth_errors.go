@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 )
 
 // ErrTokenRejected is the failure of renewing a token that was given as
@@ -22,6 +23,9 @@ func authError(cfg Config, id IdentityURL, method authMethod, err error) error {
 		if msg == "" {
 			msg = http.StatusText(ue.Actual)
 		}
+	}
+	if e := schemeMismatch(id.Used, err, msg); e != nil {
+		return e
 	}
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest:
@@ -70,6 +74,27 @@ func authError(cfg Config, id IdentityURL, method authMethod, err error) error {
 		}
 	}
 	return fmt.Errorf("authenticating with %s: %w", id.Used, WrapError(http.MethodPost, id.Used, err))
+}
+
+// schemeMismatch explains an https:// URL to a plain-HTTP server, or an
+// http:// URL to an HTTPS one (Go's server answers that with a 400, which is
+// no verdict on the credentials); nil for other errors. msg is the server's
+// message, if it answered.
+func schemeMismatch(url string, err error, msg string) *ConfigError {
+	switch {
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return &ConfigError{
+			Attributes: []string{AttrAuthURL}, Summary: "Cannot reach the identity service",
+			Detail: fmt.Sprintf("%s answers in plain HTTP, not HTTPS: if that is intended, start auth_url with http://; "+
+				"otherwise it names the wrong host or port.", url),
+		}
+	case StatusCode(err) == http.StatusBadRequest && strings.Contains(msg, "HTTP request to an HTTPS server"):
+		return &ConfigError{
+			Attributes: []string{AttrAuthURL}, Summary: "Cannot reach the identity service",
+			Detail:     fmt.Sprintf("%s answers only HTTPS: start auth_url with https://.", url),
+		}
+	}
+	return nil
 }
 
 func isTLSError(err error) bool {

@@ -358,6 +358,31 @@ func TestNew_rejectedCredentials(t *testing.T) {
 	}
 }
 
+// A URL whose scheme the server does not speak says which scheme it speaks,
+// on auth_url, once: not a verdict on the credentials, nor the URL thrice.
+func TestNew_schemeTheServerDoesNotSpeak(t *testing.T) {
+	t.Parallel()
+	plain := startMock(t, mockserver.Options{})
+	secure := startMock(t, mockserver.Options{TLS: true})
+	cases := map[string]struct{ url, want string }{
+		"https to plain HTTP": {strings.Replace(plain.IdentityV2URL(), "http://", "https://", 1), "answers in plain HTTP, not HTTPS"},
+		"http to HTTPS":       {strings.Replace(secure.IdentityV2URL(), "https://", "http://", 1), "answers only HTTPS: start auth_url with https://"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := New(testCtx(t), Config{AuthURL: tc.url, Username: alice.Username, APIKey: alice.APIKey, MaxRetries: 1})
+			ce := asConfigError(t, err)
+			if ce.Summary != "Cannot reach the identity service" || !reflect.DeepEqual(ce.Attributes, []string{"auth_url"}) {
+				t.Errorf("summary %q on %v", ce.Summary, ce.Attributes)
+			}
+			if !strings.Contains(ce.Detail, tc.want) || strings.Count(ce.Detail, "127.0.0.1") != 1 {
+				t.Errorf("detail %q", ce.Detail)
+			}
+		})
+	}
+}
+
 func TestNew_configErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
