@@ -91,7 +91,7 @@ func schemeMismatch(url string, err error, msg string) *ConfigError {
 	case StatusCode(err) == http.StatusBadRequest && strings.Contains(msg, "HTTP request to an HTTPS server"):
 		return &ConfigError{
 			Attributes: []string{AttrAuthURL}, Summary: "Cannot reach the identity service",
-			Detail:     fmt.Sprintf("%s answers only HTTPS: start auth_url with https://.", url),
+			Detail: fmt.Sprintf("%s answers only HTTPS: start auth_url with https://.", url),
 		}
 	}
 	return nil
