@@ -176,10 +176,7 @@ func (s *Server) putTokenTTL(w http.ResponseWriter, r *http.Request, _ *call) {
 		controlErrors.write(w, r, err)
 		return
 	}
-	s.SetTokenTTL(d)
-	s.mu.Lock()
-	d = s.tokenTTL
-	s.mu.Unlock()
+	d = s.setTokenTTL(d)
 	writeJSON(w, http.StatusOK, map[string]string{"ttl": d.String()})
 }
 

@@ -24,9 +24,9 @@ import (
 
 // putImage stores rec as it is, behind the API.
 func putImage(s *Server, rec ImageRecord) {
-	s.mu.Lock()
-	s.images[rec.ID] = &image{ImageRecord: rec.clone()}
-	s.mu.Unlock()
+	s.images.mu.Lock()
+	s.images.byID[rec.ID] = &image{ImageRecord: rec.clone()}
+	s.images.mu.Unlock()
 }
 
 // patchBase is the image every patch input starts from: custom properties and tags to
@@ -57,9 +57,7 @@ func FuzzJSONPatch(f *testing.F) {
 		ops, err := s.parsePatch(r, draft4)
 		var view map[string]any
 		if err == nil {
-			s.mu.Lock()
 			view, err = s.applyPatch(base.ID, producer, ops, draft4)
-			s.mu.Unlock()
 		}
 		got, _ := s.Image(base.ID)
 		if err != nil {

@@ -11,18 +11,16 @@ import (
 // seedRecords puts n images (owned by the producer) and n tasks straight into the store,
 // for paging tests of the rackspace flavour, whose images only come from tasks.
 func seedRecords(s *Server, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := s.now()
 	for i := range n {
 		at := now.Add(time.Duration(i) * time.Second)
 		id := newUUID()
-		s.images[id] = &image{ImageRecord: ImageRecord{
+		s.images.add(&image{ImageRecord: ImageRecord{
 			ID: id, Name: ptr(fmt.Sprint("img", i)), Status: statusActive, Visibility: "private", Owner: producer,
 			Tags: []string{}, Properties: map[string]string{}, CreatedAt: at, UpdatedAt: at,
-		}}
+		}})
 		tid := newUUID()
-		s.tasks[tid] = &TaskRecord{ID: tid, Type: "import", Status: taskPending, Owner: producer, CreatedAt: at, UpdatedAt: at}
+		s.tasks.add(&TaskRecord{ID: tid, Type: "import", Status: taskPending, Owner: producer, CreatedAt: at, UpdatedAt: at})
 	}
 }
 

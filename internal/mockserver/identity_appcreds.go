@@ -78,7 +78,7 @@ func tokenRoles(withDomain bool) []map[string]any {
 // checkAppCredManager is Keystone's policy for creating, listing and deleting
 // a user's application credentials: only that user, and not with a token that
 // a restricted application credential issued
-// (_check_unrestricted_application_credential). Callers hold s.mu.
+// (_check_unrestricted_application_credential). Inside s.identity.locked.
 func (s *Server) checkAppCredManager(r *http.Request, c *call, action string, userID string, managing bool) *apiError {
 	if managing {
 		if t, ok := s.lookupToken(r.Header.Get("X-Auth-Token")); ok && t.appCred != nil && !t.appCred.unrestricted {
@@ -125,73 +125,73 @@ func (s *Server) createAppCredential(w http.ResponseWriter, r *http.Request, c *
 		return
 	}
 	userID := c.params["user_id"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e := s.checkAppCredManager(r, c, "Cannot create an application credential for another user.", userID, true); e != nil {
-		keystoneError(w, e.Status, e.Message)
-		return
-	}
-	a := &appCredential{id: newKeystoneID(), name: *in.Name, owner: c.who, created: s.now()}
-	if in.Description != nil {
-		a.description = *in.Description
-	}
-	if in.Unrestricted != nil {
-		a.unrestricted = *in.Unrestricted
-	}
-	if in.ExpiresAt != nil && *in.ExpiresAt != "" {
-		t, ok := parseKeystoneTime(*in.ExpiresAt)
-		if !ok {
-			keystoneError(w, http.StatusBadRequest, "Invalid input for field 'expires_at': '"+*in.ExpiresAt+"' is not a 'date-time'")
+	s.identity.locked(func() {
+		if e := s.checkAppCredManager(r, c, "Cannot create an application credential for another user.", userID, true); e != nil {
+			keystoneError(w, e.Status, e.Message)
 			return
 		}
-		a.expires = &t
-	}
-	for _, other := range s.appCreds {
-		if other.owner.UserID == userID && other.name == a.name {
-			keystoneError(w, http.StatusConflict, "Conflict occurred attempting to store application_credential - Duplicate name, "+a.name+".")
-			return
+		a := &appCredential{id: newKeystoneID(), name: *in.Name, owner: c.who, created: s.now()}
+		if in.Description != nil {
+			a.description = *in.Description
 		}
-	}
-	secret := generateAppCredSecret()
-	if in.Secret != nil && *in.Secret != "" {
-		secret = *in.Secret
-	}
-	a.secretHash = sha256.Sum256([]byte(secret))
-	s.appCreds[a.id] = a
-	view := a.view(s.url)
-	view["secret"] = secret // shown this once
-	writeJSON(w, http.StatusCreated, map[string]any{"application_credential": view})
+		if in.Unrestricted != nil {
+			a.unrestricted = *in.Unrestricted
+		}
+		if in.ExpiresAt != nil && *in.ExpiresAt != "" {
+			t, ok := parseKeystoneTime(*in.ExpiresAt)
+			if !ok {
+				keystoneError(w, http.StatusBadRequest, "Invalid input for field 'expires_at': '"+*in.ExpiresAt+"' is not a 'date-time'")
+				return
+			}
+			a.expires = &t
+		}
+		for _, other := range s.identity.appCreds {
+			if other.owner.UserID == userID && other.name == a.name {
+				keystoneError(w, http.StatusConflict, "Conflict occurred attempting to store application_credential - Duplicate name, "+a.name+".")
+				return
+			}
+		}
+		secret := generateAppCredSecret()
+		if in.Secret != nil && *in.Secret != "" {
+			secret = *in.Secret
+		}
+		a.secretHash = sha256.Sum256([]byte(secret))
+		s.identity.appCreds[a.id] = a
+		view := a.view(s.url)
+		view["secret"] = secret // shown this once
+		writeJSON(w, http.StatusCreated, map[string]any{"application_credential": view})
+	})
 }
 
 // listAppCredentials is GET /identity/v3/users/{user_id}/application_credentials,
 // with Keystone's one filter, ?name=.
 func (s *Server) listAppCredentials(w http.ResponseWriter, r *http.Request, c *call) {
 	userID := c.params["user_id"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e := s.checkAppCredManager(r, c, "identity:list_application_credentials", userID, false); e != nil {
-		keystoneError(w, e.Status, e.Message)
-		return
-	}
-	name, byName := r.URL.Query()["name"]
-	var mine []*appCredential
-	for _, a := range s.appCreds {
-		if a.owner.UserID == userID && (!byName || a.name == name[0]) {
-			mine = append(mine, a)
+	s.identity.locked(func() {
+		if e := s.checkAppCredManager(r, c, "identity:list_application_credentials", userID, false); e != nil {
+			keystoneError(w, e.Status, e.Message)
+			return
 		}
-	}
-	slices.SortFunc(mine, func(a, b *appCredential) int { return a.created.Compare(b.created) })
-	out := make([]map[string]any, 0, len(mine))
-	for _, a := range mine {
-		out = append(out, a.view(s.url))
-	}
-	self := s.url + "/identity/v3/users/" + userID + "/application_credentials"
-	if r.URL.RawQuery != "" {
-		self += "?" + r.URL.RawQuery
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"links":                   map[string]any{"self": self, "previous": nil, "next": nil},
-		"application_credentials": out,
+		name, byName := r.URL.Query()["name"]
+		var mine []*appCredential
+		for _, a := range s.identity.appCreds {
+			if a.owner.UserID == userID && (!byName || a.name == name[0]) {
+				mine = append(mine, a)
+			}
+		}
+		slices.SortFunc(mine, func(a, b *appCredential) int { return a.created.Compare(b.created) })
+		out := make([]map[string]any, 0, len(mine))
+		for _, a := range mine {
+			out = append(out, a.view(s.url))
+		}
+		self := s.url + "/identity/v3/users/" + userID + "/application_credentials"
+		if r.URL.RawQuery != "" {
+			self += "?" + r.URL.RawQuery
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"links":                   map[string]any{"self": self, "previous": nil, "next": nil},
+			"application_credentials": out,
+		})
 	})
 }
 
@@ -199,33 +199,27 @@ func (s *Server) listAppCredentials(w http.ResponseWriter, r *http.Request, c *c
 // 404 for an id nobody has, 403 for another user's.
 func (s *Server) appCredential(w http.ResponseWriter, r *http.Request, c *call) {
 	id := c.params["application_credential_id"]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.appCreds[id]
-	if !ok {
-		keystoneError(w, http.StatusNotFound, "Could not find Application Credential: "+id+".")
-		return
-	}
-	action := "identity:get_application_credential"
-	if r.Method == http.MethodDelete {
-		action = "identity:delete_application_credential"
-	}
-	if e := s.checkAppCredManager(r, c, action, a.owner.UserID, r.Method == http.MethodDelete); e != nil {
-		keystoneError(w, e.Status, e.Message)
-		return
-	}
-	if r.Method == http.MethodDelete {
-		delete(s.appCreds, id)
-		// Keystone revokes the tokens the credential issued.
-		for tid, t := range s.tokens {
-			if t.appCred == a {
-				delete(s.tokens, tid)
-			}
+	s.identity.locked(func() {
+		a, ok := s.identity.appCreds[id]
+		if !ok {
+			keystoneError(w, http.StatusNotFound, "Could not find Application Credential: "+id+".")
+			return
 		}
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"application_credential": a.view(s.url)})
+		action := "identity:get_application_credential"
+		if r.Method == http.MethodDelete {
+			action = "identity:delete_application_credential"
+		}
+		if e := s.checkAppCredManager(r, c, action, a.owner.UserID, r.Method == http.MethodDelete); e != nil {
+			keystoneError(w, e.Status, e.Message)
+			return
+		}
+		if r.Method == http.MethodDelete {
+			s.identity.revokeAppCred(a) // and, as in Keystone, the tokens it issued
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"application_credential": a.view(s.url)})
+	})
 }
 
 // v3AppCredIdentity is the "application_credential" method's payload: id and
@@ -247,7 +241,7 @@ var errAppCredScope = &apiError{Status: http.StatusUnauthorized,
 // v3AuthenticateAppCred checks an application credential (keystone
 // AppCredInfo and the application_credential auth plugin): malformed payloads
 // are 400, an unknown credential, a wrong secret or an expired credential 401.
-// Callers hold s.mu.
+// Inside s.identity.locked.
 func (s *Server) v3AuthenticateAppCred(in *v3AppCredIdentity) (*appCredential, *apiError) {
 	missing := func(attr string) *apiError {
 		return &apiError{Status: http.StatusBadRequest, Message: keystoneBadRequest("Expecting to find " + attr + " in application_credential.")}
@@ -265,7 +259,7 @@ func (s *Server) v3AuthenticateAppCred(in *v3AppCredIdentity) (*appCredential, *
 		return nil, &apiError{Status: http.StatusBadRequest, Message: keystoneBadRequest("Expecting to find domain in user.")}
 	}
 	var found *appCredential
-	for _, a := range s.appCreds {
+	for _, a := range s.identity.appCreds {
 		switch {
 		case in.ID != "":
 			if a.id == in.ID {

@@ -1,8 +1,6 @@
 package mockserver
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"time"
 )
@@ -17,27 +15,14 @@ type token struct {
 	expires time.Time
 }
 
-// issue records a new token for who. Callers hold s.mu.
+// issue records a new token for who. Inside s.identity.locked.
 func (s *Server) issue(who principal, methods []string) *token {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	now := s.now()
-	t := &token{id: hex.EncodeToString(b[:]), who: who, methods: methods, issued: now, expires: now.Add(s.tokenTTL)}
-	s.tokens[t.id] = t
-	return t
+	return s.identity.issue(who, methods, s.now())
 }
 
-// lookupToken returns a live token. Callers hold s.mu.
+// lookupToken returns a live token. Inside s.identity.locked.
 func (s *Server) lookupToken(id string) (*token, bool) {
-	t, ok := s.tokens[id]
-	if !ok {
-		return nil, false
-	}
-	if !s.now().Before(t.expires) {
-		delete(s.tokens, id)
-		return nil, false
-	}
-	return t, true
+	return s.identity.lookup(id, s.now())
 }
 
 // authenticate resolves the request's X-Auth-Token to its principal.
@@ -46,42 +31,37 @@ func (s *Server) authenticate(r *http.Request) (principal, bool) {
 	if id == "" {
 		return principal{}, false
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.lookupToken(id)
-	if !ok {
-		return principal{}, false
-	}
-	return t.who, true
+	var who principal
+	var ok bool
+	s.identity.locked(func() {
+		var t *token
+		if t, ok = s.lookupToken(id); ok {
+			who = t.who
+		}
+	})
+	return who, ok
 }
 
 // IssueToken returns a valid token scoped to tenantID (for endpoint + token auth in tests).
 // A tenant no account owns gets a synthetic user.
 func (s *Server) IssueToken(tenantID string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.issue(s.principalForTenant(tenantID), []string{"token"}).id
+	var id string
+	s.identity.locked(func() { id = s.issue(s.principalForTenant(tenantID), []string{"token"}).id })
+	return id
 }
-
-// defaultTokenTTL is how long tokens live unless Options.TokenTTL or SetTokenTTL says
-// otherwise.
-const defaultTokenTTL = 24 * time.Hour
 
 // ExpireTokens invalidates every token issued so far at once, as a revocation does: the
 // next call with any of them gets 401, and clients must authenticate again.
-func (s *Server) ExpireTokens() {
-	s.mu.Lock()
-	clear(s.tokens)
-	s.mu.Unlock()
-}
+func (s *Server) ExpireTokens() { s.identity.expireAll() }
 
 // SetTokenTTL changes the lifetime of tokens issued from now on; d ≤ 0 restores the
 // default, 24h. Tokens already issued keep theirs.
-func (s *Server) SetTokenTTL(d time.Duration) {
+func (s *Server) SetTokenTTL(d time.Duration) { s.setTokenTTL(d) }
+
+// setTokenTTL is SetTokenTTL, telling the lifetime it set (the control path shows it).
+func (s *Server) setTokenTTL(d time.Duration) time.Duration {
 	if d <= 0 {
 		d = defaultTokenTTL
 	}
-	s.mu.Lock()
-	s.tokenTTL = d
-	s.mu.Unlock()
+	return s.identity.setTTL(d)
 }

@@ -49,25 +49,25 @@ func (s *Server) v2Tokens(w http.ResponseWriter, r *http.Request, _ *call) {
 	}
 	a := req.Auth
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	who, by, ok := s.v2Credentials(a)
-	if !ok {
-		raxError(w, http.StatusUnauthorized, v2BadCreds)
-		return
-	}
-	who = s.asRackspaceAccount(who)
-	// Each user owns one tenant: naming another one is an authentication failure.
-	if (a.TenantID != "" && a.TenantID != who.TenantID) || (a.TenantName != "" && a.TenantName != who.TenantName) {
-		raxError(w, http.StatusUnauthorized, "Token doesn't belong to Tenant with Id/Name: '"+a.TenantID+a.TenantName+"'")
-		return
-	}
-	method := "password" // what a v3 validation of this token reports
-	if by == "TOKEN" {
-		method = "token"
-	}
-	t := s.issue(who, []string{method})
-	writeJSON(w, http.StatusOK, s.v2Access(t, by))
+	s.identity.locked(func() {
+		who, by, ok := s.v2Credentials(a)
+		if !ok {
+			raxError(w, http.StatusUnauthorized, v2BadCreds)
+			return
+		}
+		who = s.asRackspaceAccount(who)
+		// Each user owns one tenant: naming another one is an authentication failure.
+		if (a.TenantID != "" && a.TenantID != who.TenantID) || (a.TenantName != "" && a.TenantName != who.TenantName) {
+			raxError(w, http.StatusUnauthorized, "Token doesn't belong to Tenant with Id/Name: '"+a.TenantID+a.TenantName+"'")
+			return
+		}
+		method := "password" // what a v3 validation of this token reports
+		if by == "TOKEN" {
+			method = "token"
+		}
+		t := s.issue(who, []string{method})
+		writeJSON(w, http.StatusOK, s.v2Access(t, by))
+	})
 }
 
 func (a *v2Auth) oneCredential() bool {
@@ -81,7 +81,7 @@ func (a *v2Auth) oneCredential() bool {
 }
 
 // v2Credentials checks the credentials, returning who they identify and how (the value of
-// "RAX-AUTH:authenticatedBy"). Callers hold s.mu.
+// "RAX-AUTH:authenticatedBy"). Inside s.identity.locked.
 func (s *Server) v2Credentials(a *v2Auth) (principal, string, bool) {
 	switch {
 	case a.Password != nil:

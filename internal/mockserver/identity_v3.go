@@ -72,46 +72,46 @@ func (s *Server) v3CreateToken(w http.ResponseWriter, r *http.Request, _ *call) 
 		keystoneError(w, http.StatusBadRequest, keystoneBadRequest("Expecting to find identity in auth."))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var who principal
-	var fail *apiError
-	var appCred *appCredential
-	if id := req.Auth.Identity; len(id.Methods) == 1 && id.Methods[0] == "application_credential" && id.ApplicationCredential != nil {
-		// Scoped to the credential's project; asking for a scope is refused.
-		if appCred, fail = s.v3AuthenticateAppCred(id.ApplicationCredential); fail == nil {
-			who = appCred.owner
-			if req.Auth.Scope != nil {
-				fail = errAppCredScope
+	s.identity.locked(func() {
+		var who principal
+		var fail *apiError
+		var appCred *appCredential
+		if id := req.Auth.Identity; len(id.Methods) == 1 && id.Methods[0] == "application_credential" && id.ApplicationCredential != nil {
+			// Scoped to the credential's project; asking for a scope is refused.
+			if appCred, fail = s.v3AuthenticateAppCred(id.ApplicationCredential); fail == nil {
+				who = appCred.owner
+				if req.Auth.Scope != nil {
+					fail = errAppCredScope
+				}
+			}
+		} else {
+			who, fail = s.v3Authenticate(req.Auth.Identity)
+			if fail == nil {
+				fail = v3CheckScope(req.Auth.Scope, who)
+			}
+			// A token made from an application credential's token is still that
+			// credential's, with its restrictions, as in Keystone.
+			if id := req.Auth.Identity; fail == nil && id.Methods[0] == "token" {
+				if src, ok := s.lookupToken(id.Token.ID); ok {
+					appCred = src.appCred
+				}
 			}
 		}
-	} else {
-		who, fail = s.v3Authenticate(req.Auth.Identity)
-		if fail == nil {
-			fail = v3CheckScope(req.Auth.Scope, who)
+		switch {
+		case fail == nil:
+		case fail.Status == http.StatusUnauthorized:
+			w.Header().Set("WWW-Authenticate", `Keystone uri="`+s.url+`/identity"`)
+			keystoneError(w, fail.Status, fail.Message)
+			return
+		default:
+			keystoneError(w, fail.Status, fail.Message)
+			return
 		}
-		// A token made from an application credential's token is still that
-		// credential's, with its restrictions, as in Keystone.
-		if id := req.Auth.Identity; fail == nil && id.Methods[0] == "token" {
-			if src, ok := s.lookupToken(id.Token.ID); ok {
-				appCred = src.appCred
-			}
-		}
-	}
-	switch {
-	case fail == nil:
-	case fail.Status == http.StatusUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Keystone uri="`+s.url+`/identity"`)
-		keystoneError(w, fail.Status, fail.Message)
-		return
-	default:
-		keystoneError(w, fail.Status, fail.Message)
-		return
-	}
-	t := s.issue(who, slices.Clone(req.Auth.Identity.Methods))
-	t.appCred = appCred
-	w.Header().Set("X-Subject-Token", t.id)
-	writeJSON(w, http.StatusCreated, s.v3Token(t))
+		t := s.issue(who, slices.Clone(req.Auth.Identity.Methods))
+		t.appCred = appCred
+		w.Header().Set("X-Subject-Token", t.id)
+		writeJSON(w, http.StatusCreated, s.v3Token(t))
+	})
 }
 
 func keystoneBadRequest(what string) string {
@@ -121,7 +121,7 @@ func keystoneBadRequest(what string) string {
 var errV3Unauthorized = &apiError{Status: http.StatusUnauthorized, Message: unauthorizedMessage}
 
 // v3Authenticate checks one password (user by id, or by name in the default domain) or token
-// method. Callers hold s.mu.
+// method. Inside s.identity.locked.
 func (s *Server) v3Authenticate(id *v3Identity) (principal, *apiError) {
 	switch {
 	case len(id.Methods) != 1:
@@ -170,27 +170,27 @@ func v3CheckScope(sc *v3Scope, who principal) *apiError {
 // v3TokenInfo is GET/HEAD/DELETE /identity/v3/auth/tokens: validate or revoke the
 // X-Subject-Token with a valid X-Auth-Token.
 func (s *Server) v3TokenInfo(w http.ResponseWriter, r *http.Request, _ *call) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.lookupToken(r.Header.Get("X-Auth-Token")); !ok {
-		s.unauthorized(w)
-		return
-	}
-	subject := r.Header.Get("X-Subject-Token")
-	t, ok := s.lookupToken(subject)
-	if !ok {
-		keystoneError(w, http.StatusNotFound, "Could not find token: "+subject+".")
-		return
-	}
-	switch r.Method {
-	case http.MethodDelete:
-		delete(s.tokens, subject)
-		w.WriteHeader(http.StatusNoContent)
-	case http.MethodHead:
-		w.Header().Set("X-Subject-Token", subject)
-		w.WriteHeader(http.StatusOK)
-	default:
-		w.Header().Set("X-Subject-Token", subject)
-		writeJSON(w, http.StatusOK, s.v3Token(t))
-	}
+	s.identity.locked(func() {
+		if _, ok := s.lookupToken(r.Header.Get("X-Auth-Token")); !ok {
+			s.unauthorized(w)
+			return
+		}
+		subject := r.Header.Get("X-Subject-Token")
+		t, ok := s.lookupToken(subject)
+		if !ok {
+			keystoneError(w, http.StatusNotFound, "Could not find token: "+subject+".")
+			return
+		}
+		switch r.Method {
+		case http.MethodDelete:
+			s.identity.revoke(subject)
+			w.WriteHeader(http.StatusNoContent)
+		case http.MethodHead:
+			w.Header().Set("X-Subject-Token", subject)
+			w.WriteHeader(http.StatusOK)
+		default:
+			w.Header().Set("X-Subject-Token", subject)
+			writeJSON(w, http.StatusOK, s.v3Token(t))
+		}
+	})
 }

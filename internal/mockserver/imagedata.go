@@ -58,18 +58,16 @@ func (s *Server) receiveData(w http.ResponseWriter, r *http.Request, c *call, t 
 		want = n
 	}
 	id := c.params["image_id"]
-	s.mu.Lock()
-	img, err := s.ownedImage(id, c.who.TenantID, t.action)
-	if err == nil {
-		err = transition(img, t.status)
-	}
 	var attempt uint64
-	if err == nil {
+	err := s.withOwned(id, c.who.TenantID, t.action, func(img *image) *apiError {
+		if err := transition(img, t.status); err != nil {
+			return err
+		}
 		img.upload++
 		attempt = img.upload
 		img.UpdatedAt = s.now()
-	}
-	s.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -150,53 +148,63 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 // finishUpload records the stored data on the image and makes it active. The image must
 // still be the one this upload started on (not deleted, re-uploaded or killed).
 func (s *Server) finishUpload(id string, attempt uint64, data stored) *apiError {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	img, ok := s.images[id]
-	if !ok || img.upload != attempt || img.Status != statusSaving {
-		return errorf(http.StatusGone, "Image %s could not be found after upload. The image may have been deleted during the upload.", id)
+	var old string
+	err := s.withAttempt(id, attempt, statusSaving, func(img *image) *apiError {
+		old = img.DataPath
+		img.DataPath = data.path
+		img.Size, img.VirtualSize = ptr(data.size), ptr(data.size)
+		img.Checksum, img.OSHashAlgo, img.OSHashValue = ptr(data.md5), ptr("sha512"), ptr(data.sha512)
+		img.UpdatedAt = s.now()
+		return transition(img, statusActive)
+	})
+	if old != data.path {
+		removeData(old) // "" when the image had none, or the upload was refused
 	}
-	old := img.DataPath
-	img.DataPath = data.path
-	img.Size, img.VirtualSize = ptr(data.size), ptr(data.size)
-	img.Checksum, img.OSHashAlgo, img.OSHashValue = ptr(data.md5), ptr("sha512"), ptr(data.sha512)
-	img.UpdatedAt = s.now()
-	if old != "" && old != data.path {
-		defer removeData(old)
-	}
-	return transition(img, statusActive)
+	return err
+}
+
+// withAttempt runs fn on the image, with the images locked, if it is still the one the
+// upload or stage attempt started on (not deleted, re-uploaded or killed) and in status;
+// otherwise the answer is Glance's 410.
+func (s *Server) withAttempt(id string, attempt uint64, status string, fn func(img *image) *apiError) *apiError {
+	return s.images.with(id, func(img *image) *apiError {
+		if img == nil || img.upload != attempt || img.Status != status {
+			return errorf(http.StatusGone, "Image %s could not be found after upload. The image may have been deleted during the upload.", id)
+		}
+		return fn(img)
+	})
 }
 
 // restoreQueued is Glance v2's _restore after a failed upload or stage: the image goes
 // back from status from to queued, if it is still the one this attempt started on.
 func (s *Server) restoreQueued(id string, attempt uint64, from string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if img, ok := s.images[id]; ok && img.upload == attempt && img.Status == from {
+	_ = s.withAttempt(id, attempt, from, func(img *image) *apiError { // gone: nothing to restore
 		if transition(img, statusQueued) == nil {
 			img.UpdatedAt = s.now()
 		}
-	}
+		return nil
+	})
 }
 
 // downloadImage is GET /v2/images/{id}/file (REFERENCE §1.9). Ranges are served by
 // http.ServeContent (206/416); the file is opened under the lock and streamed without it.
 func (s *Server) downloadImage(w http.ResponseWriter, r *http.Request, c *call) {
-	s.mu.Lock()
-	img, err := s.visibleImage(c.params["image_id"], c.who.TenantID)
-	if err == nil && img.Status == statusDeactivated {
-		err = errorf(http.StatusForbidden, "The requested image has been deactivated. Image data download is forbidden.")
-	}
 	var f *os.File
 	var checksum *string
-	if err == nil && img.Status == statusActive && img.DataPath != "" {
+	err := s.withVisible(c.params["image_id"], c.who.TenantID, func(img *image) *apiError {
+		switch {
+		case img.Status == statusDeactivated:
+			return errorf(http.StatusForbidden, "The requested image has been deactivated. Image data download is forbidden.")
+		case img.Status != statusActive || img.DataPath == "":
+			return nil // no data yet
+		}
 		var openErr error
 		if f, openErr = os.Open(img.DataPath); openErr != nil {
-			err = errorf(http.StatusInternalServerError, "Image data is unavailable: %v", openErr)
+			return errorf(http.StatusInternalServerError, "Image data is unavailable: %v", openErr)
 		}
 		checksum = clonePtr(img.Checksum)
-	}
-	s.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return

@@ -32,26 +32,23 @@ func (s *Server) importImage(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	job := importJob{id: c.params["image_id"], lock: newUUID(), method: method, uri: uri}
-	s.mu.Lock()
-	img, err := s.ownedImage(job.id, c.who.TenantID, "modify_image")
-	if err == nil {
-		err = importConflict(img, method)
-	}
-	if err == nil {
+	err = s.withOwned(job.id, c.who.TenantID, "modify_image", func(img *image) *apiError {
+		if err := importConflict(img, method); err != nil {
+			return err
+		}
 		if img.Properties == nil {
 			img.Properties = map[string]string{}
 		}
 		img.Properties[importLockKey] = job.lock
 		delete(img.Properties, failedImportKey)
 		img.UpdatedAt = s.now()
-	}
-	delay := s.delay
-	s.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
 	}
-	s.runImageImport(job, delay)
+	s.runImageImport(job, s.pace())
 	w.WriteHeader(http.StatusAccepted)
 }
 

@@ -44,13 +44,17 @@ func (s *Server) runImageImport(job importJob, d time.Duration) {
 	})
 }
 
-// importingImage is the image of job if the job still holds its lock. Callers hold s.mu.
-func (s *Server) importingImage(job importJob) (*image, bool) {
-	img, ok := s.images[job.id]
-	if !ok || img.Properties[importLockKey] != job.lock {
-		return nil, false
-	}
-	return img, true
+// withImporting runs fn, with the images locked, on the image of job if the job still
+// holds its import lock; false (fn not run) when it does not.
+func (s *Server) withImporting(job importJob, fn func(img *image)) bool {
+	err := s.images.with(job.id, func(img *image) *apiError {
+		if img == nil || img.Properties[importLockKey] != job.lock {
+			return noImage(job.id) // not this job's any more
+		}
+		fn(img)
+		return nil
+	})
+	return err == nil
 }
 
 // startImport enters importing and gets the data, without holding the lock while it
@@ -61,27 +65,31 @@ func (s *Server) startImport(job importJob) (importOutcome, bool) {
 	if job.method == methodGlanceDirect {
 		from = statusUploading
 	}
-	s.mu.Lock()
-	img, ok := s.importingImage(job)
-	if ok && img.Status != from {
-		delete(img.Properties, importLockKey)
-		ok = false
-	}
-	if !ok {
-		s.mu.Unlock()
+	var staged stored
+	var old string
+	var failure *apiError
+	moved := false
+	held := s.withImporting(job, func(img *image) {
+		if moved = img.Status != from; moved {
+			delete(img.Properties, importLockKey)
+			return
+		}
+		if failure = transition(img, statusImporting); failure != nil {
+			// The formats were removed since the import was accepted.
+			old = s.failImport(img, job.method)
+			return
+		}
+		img.UpdatedAt = s.now()
+		staged = img.staged
+	})
+	switch {
+	case !held || moved:
 		return importOutcome{}, false
-	}
-	if err := transition(img, statusImporting); err != nil {
-		// The formats were removed since the import was accepted.
-		old := s.failImport(img, job.method)
-		s.mu.Unlock()
+	case failure != nil:
 		removeData(old)
-		s.logf("image %s: %s import failed: %s", job.id, job.method, err.Message)
+		s.logf("image %s: %s import failed: %s", job.id, job.method, failure.Message)
 		return importOutcome{}, false
 	}
-	img.UpdatedAt = s.now()
-	staged := img.staged
-	s.mu.Unlock()
 
 	if job.method == methodGlanceDirect {
 		if _, err := os.Stat(staged.path); staged.path == "" || err != nil {
@@ -99,39 +107,38 @@ func (s *Server) startImport(job importJob) (importOutcome, bool) {
 // finishImport applies the outcome: importing → active with the data's size and hashes,
 // or back to queued.
 func (s *Server) finishImport(job importJob, out importOutcome) {
-	s.mu.Lock()
-	img, ok := s.importingImage(job)
-	if !ok || img.Status != statusImporting {
-		if ok {
+	var old string
+	applied := false
+	s.withImporting(job, func(img *image) {
+		switch {
+		case img.Status != statusImporting:
 			delete(img.Properties, importLockKey)
+		case out.failure != "":
+			old, applied = s.failImport(img, job.method), true
+		default:
+			old, applied = img.DataPath, true
+			img.DataPath, img.staged = out.data.path, stored{}
+			img.Size, img.VirtualSize = ptr(out.data.size), ptr(out.data.size)
+			img.Checksum, img.OSHashAlgo, img.OSHashValue = ptr(out.data.md5), ptr("sha512"), ptr(out.data.sha512)
+			_ = transition(img, statusActive) // importing → active needs nothing more
+			delete(img.Properties, importLockKey)
+			img.UpdatedAt = s.now()
 		}
-		s.mu.Unlock()
+	})
+	switch {
+	case !applied:
 		out.discard()
-		return
-	}
-	if out.failure != "" {
-		old := s.failImport(img, job.method)
-		s.mu.Unlock()
+	case out.failure != "":
 		removeData(old)
 		s.logf("image %s: %s import failed: %s", job.id, job.method, out.failure)
-		return
-	}
-	old := img.DataPath
-	img.DataPath, img.staged = out.data.path, stored{}
-	img.Size, img.VirtualSize = ptr(out.data.size), ptr(out.data.size)
-	img.Checksum, img.OSHashAlgo, img.OSHashValue = ptr(out.data.md5), ptr("sha512"), ptr(out.data.sha512)
-	_ = transition(img, statusActive) // importing → active needs nothing more
-	delete(img.Properties, importLockKey)
-	img.UpdatedAt = s.now()
-	s.mu.Unlock()
-	if old != out.data.path {
+	case old != out.data.path:
 		removeData(old)
 	}
 }
 
 // failImport puts the image back to queued without data, marked with the failed method,
-// as Glance's import flow reverts. It returns the data file to remove once s.mu is
-// released. Callers hold s.mu.
+// as Glance's import flow reverts. It returns the data file to remove once the images are
+// unlocked. Inside withImporting.
 func (s *Server) failImport(img *image, method string) string {
 	old := img.DataPath
 	img.DataPath, img.staged = "", stored{}

@@ -13,17 +13,16 @@ func (s *Server) stageImage(w http.ResponseWriter, r *http.Request, c *call) {
 // finishStage keeps the staged data on the image. The image must still be the one this
 // stage started on (not deleted, not restored to queued and staged again).
 func (s *Server) finishStage(id string, attempt uint64, data stored) *apiError {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	img, ok := s.images[id]
-	if !ok || img.upload != attempt || img.Status != statusUploading {
-		return errorf(http.StatusGone, "Image %s could not be found after upload. The image may have been deleted during the upload.", id)
+	var old string
+	err := s.withAttempt(id, attempt, statusUploading, func(img *image) *apiError {
+		old = img.DataPath
+		img.DataPath, img.staged = data.path, data
+		img.Size = ptr(data.size)
+		img.UpdatedAt = s.now()
+		return nil
+	})
+	if old != data.path {
+		removeData(old) // data a test left on an image it put back to queued
 	}
-	if old := img.DataPath; old != "" && old != data.path {
-		defer removeData(old) // data a test left on an image it put back to queued
-	}
-	img.DataPath, img.staged = data.path, data
-	img.Size = ptr(data.size)
-	img.UpdatedAt = s.now()
-	return nil
+	return err
 }

@@ -13,15 +13,11 @@ func (s *Server) createImage(w http.ResponseWriter, r *http.Request, c *call) {
 		glanceErrors.write(w, r, err)
 		return
 	}
-	s.mu.Lock()
-	if _, dup := s.images[img.ID]; dup {
-		s.mu.Unlock()
+	view := s.imageView(img) // before add: from then on img is the store's
+	if !s.images.add(img) {
 		glanceError(w, r, http.StatusConflict, "Image with identifier "+img.ID+" already exists!")
 		return
 	}
-	s.images[img.ID] = img
-	view := s.imageView(img)
-	s.mu.Unlock()
 	w.Header().Set("Location", "/v2/images/"+img.ID)
 	s.setImportMethods(w)
 	writeJSON(w, http.StatusCreated, view)
@@ -90,13 +86,11 @@ func (s *Server) newImage(r *http.Request, tenant string) (*image, *apiError) {
 
 // getImage is GET /v2/images/{id}; invisible images are 404 like missing ones.
 func (s *Server) getImage(w http.ResponseWriter, r *http.Request, c *call) {
-	s.mu.Lock()
-	img, err := s.visibleImage(c.params["image_id"], c.who.TenantID)
 	var view map[string]any
-	if err == nil {
+	err := s.withVisible(c.params["image_id"], c.who.TenantID, func(img *image) *apiError {
 		view = s.imageView(img)
-	}
-	s.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -108,19 +102,24 @@ func (s *Server) getImage(w http.ResponseWriter, r *http.Request, c *call) {
 // deleteImage is DELETE /v2/images/{id}: owner only, never a protected image.
 func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request, c *call) {
 	id := c.params["image_id"]
-	s.mu.Lock()
-	img, err := s.ownedImage(id, c.who.TenantID, "delete_image")
-	if err == nil && img.Protected {
-		err = errorf(http.StatusForbidden, "Image %s is protected and cannot be deleted.", id)
-	}
-	if err == nil {
-		s.forgetImage(id)
-	}
-	s.mu.Unlock()
+	img, err := s.removeImage(id, func(img *image) *apiError {
+		return s.checkDelete(img, id, c.who.TenantID)
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
 	}
 	removeData(img.DataPath)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkDelete is whether the caller may delete img: owner only, never a protected image.
+func (s *Server) checkDelete(img *image, id, tenant string) *apiError {
+	if err := s.checkOwned(img, id, tenant, "delete_image"); err != nil {
+		return err
+	}
+	if img.Protected {
+		return errorf(http.StatusForbidden, "Image %s is protected and cannot be deleted.", id)
+	}
+	return nil
 }

@@ -15,16 +15,19 @@ func (s *Server) reactivateImage(w http.ResponseWriter, r *http.Request, c *call
 // imageAction moves the caller's image from → to; already being in to is a no-op 204,
 // any other status is 403.
 func (s *Server) imageAction(w http.ResponseWriter, r *http.Request, c *call, action, from, to string) {
-	s.mu.Lock()
-	img, err := s.ownedImage(c.params["image_id"], c.who.TenantID, action)
-	if err == nil && img.Status != to {
-		if img.Status != from {
-			err = errorf(http.StatusForbidden, "Not allowed to %s image in status '%s'", action, img.Status)
-		} else if err = transition(img, to); err == nil {
-			img.UpdatedAt = s.now()
+	err := s.withOwned(c.params["image_id"], c.who.TenantID, action, func(img *image) *apiError {
+		switch {
+		case img.Status == to:
+			return nil
+		case img.Status != from:
+			return errorf(http.StatusForbidden, "Not allowed to %s image in status '%s'", action, img.Status)
 		}
-	}
-	s.mu.Unlock()
+		if err := transition(img, to); err != nil {
+			return err
+		}
+		img.UpdatedAt = s.now()
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -36,9 +39,7 @@ func (s *Server) imageAction(w http.ResponseWriter, r *http.Request, c *call, ac
 // who can see the image gets 403.
 func (s *Server) refuseAction(action string) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *call) {
-		s.mu.Lock()
-		_, err := s.visibleImage(c.params["image_id"], c.who.TenantID)
-		s.mu.Unlock()
+		err := s.withVisible(c.params["image_id"], c.who.TenantID, func(*image) *apiError { return nil })
 		if err == nil {
 			err = errorf(http.StatusForbidden, "You are not authorized to complete %s action.", action)
 		}

@@ -16,35 +16,11 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	q.limit = s.pageLimit(params, q.limit)
 	tenant := c.who.TenantID
-	s.mu.Lock()
-	var found []*image
-	for _, img := range s.images {
-		if extrasMatch && s.listable(img, tenant, q) && q.matches(img) {
-			found = append(found, img)
-		}
+	views, lastID, badMarker := s.imagePage(tenant, q, extrasMatch)
+	if badMarker {
+		glanceError(w, r, http.StatusBadRequest, "No image found with ID "+q.marker)
+		return
 	}
-	sort.Slice(found, func(i, j int) bool { return q.less(found[i], found[j]) })
-	if q.marker != "" {
-		m, ok := s.images[q.marker]
-		if !ok || !s.canSee(m, tenant) {
-			s.mu.Unlock()
-			glanceError(w, r, http.StatusBadRequest, "No image found with ID "+q.marker)
-			return
-		}
-		// Everything that sorts after the marker, whether or not the marker itself matches.
-		at := sort.Search(len(found), func(i int) bool { return q.less(m, found[i]) })
-		found = found[at:]
-	}
-	page := found[:min(q.limit, len(found))]
-	views := make([]map[string]any, 0, len(page))
-	for _, img := range page {
-		views = append(views, s.imageView(img))
-	}
-	var lastID string
-	if len(page) > 0 {
-		lastID = page[len(page)-1].ID
-	}
-	s.mu.Unlock()
 
 	params.Del("marker")
 	body := map[string]any{"images": views, "schema": "/v2/schemas/images", "first": "/v2/images"}
@@ -52,11 +28,44 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c *call) {
 		body["first"] = "/v2/images?" + enc
 	}
 	// Like Glance, a full page always gets a next link, even when nothing follows.
-	if len(page) > 0 && len(page) == q.limit {
+	if len(views) > 0 && len(views) == q.limit {
 		params.Set("marker", lastID)
 		body["next"] = "/v2/images?" + params.Encode()
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// imagePage is one page of the list, as views, with the images locked: the images the
+// caller may list that match q (none unless extrasMatch), in q's order, after the
+// marker. badMarker when the marker is no image the caller can see.
+func (s *Server) imagePage(tenant string, q *listQuery, extrasMatch bool) (views []map[string]any, lastID string, badMarker bool) {
+	s.images.scan(func(byID map[string]*image) {
+		var found []*image
+		for _, img := range byID {
+			if extrasMatch && s.listable(img, tenant, q) && q.matches(img) {
+				found = append(found, img)
+			}
+		}
+		sort.Slice(found, func(i, j int) bool { return q.less(found[i], found[j]) })
+		if q.marker != "" {
+			m, ok := byID[q.marker]
+			if badMarker = !ok || !s.canSee(m, tenant); badMarker {
+				return
+			}
+			// Everything that sorts after the marker, whether or not the marker itself matches.
+			at := sort.Search(len(found), func(i int) bool { return q.less(m, found[i]) })
+			found = found[at:]
+		}
+		page := found[:min(q.limit, len(found))]
+		views = make([]map[string]any, 0, len(page))
+		for _, img := range page {
+			views = append(views, s.imageView(img))
+		}
+		if len(page) > 0 {
+			lastID = page[len(page)-1].ID
+		}
+	})
+	return views, lastID, badMarker
 }
 
 // listable applies Glance's visibility rules for a non-admin caller, plus the exclusion of

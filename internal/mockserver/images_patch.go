@@ -38,9 +38,7 @@ func (s *Server) patchImage(w http.ResponseWriter, r *http.Request, c *call) {
 		glanceErrors.write(w, r, err)
 		return
 	}
-	s.mu.Lock()
 	view, err := s.applyPatch(c.params["image_id"], c.who.TenantID, ops, ctype == patchV20)
-	s.mu.Unlock()
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -48,30 +46,33 @@ func (s *Server) patchImage(w http.ResponseWriter, r *http.Request, c *call) {
 	writeJSON(w, http.StatusOK, view)
 }
 
-// applyPatch runs ops against a copy of the image and commits it. Callers hold s.mu.
+// applyPatch runs ops against a copy of the image and commits it, with the images locked;
+// no operations is a read, which the caller need not own.
 func (s *Server) applyPatch(id, tenant string, ops []patchOp, draft4 bool) (map[string]any, *apiError) {
-	img, err := s.visibleImage(id, tenant)
-	if err != nil {
-		return nil, err
-	}
-	if len(ops) == 0 {
-		return s.imageView(img), nil
-	}
-	if img.Owner != tenant {
-		return nil, errorf(http.StatusForbidden, "You are not authorized to complete modify_image action.")
-	}
-	draft := img.draft()
-	for _, op := range ops {
-		if err := applyOp(draft, op, draft4, s.rackspace()); err != nil {
-			return nil, err
+	var view map[string]any
+	err := s.withVisible(id, tenant, func(img *image) *apiError {
+		if len(ops) == 0 {
+			view = s.imageView(img)
+			return nil
 		}
-	}
-	if err := checkQuotas(&draft.ImageRecord); err != nil {
-		return nil, err
-	}
-	draft.UpdatedAt = s.now()
-	*img = *draft
-	return s.imageView(img), nil
+		if img.Owner != tenant {
+			return errorf(http.StatusForbidden, "You are not authorized to complete modify_image action.")
+		}
+		draft := img.draft()
+		for _, op := range ops {
+			if err := applyOp(draft, op, draft4, s.rackspace()); err != nil {
+				return err
+			}
+		}
+		if err := checkQuotas(&draft.ImageRecord); err != nil {
+			return err
+		}
+		draft.UpdatedAt = s.now()
+		*img = *draft
+		view = s.imageView(img)
+		return nil
+	})
+	return view, err
 }
 
 // applyOp is Glance's _do_add/_do_replace/_do_remove for one validated operation.

@@ -32,16 +32,15 @@ func (s *Server) deleteTag(w http.ResponseWriter, r *http.Request, c *call) {
 
 // changeTags applies change to a copy of the caller's image and commits it on success.
 func (s *Server) changeTags(w http.ResponseWriter, r *http.Request, c *call, change func(*image, string) *apiError) {
-	s.mu.Lock()
-	img, err := s.ownedImage(c.params["image_id"], c.who.TenantID, "modify_image")
-	if err == nil {
+	err := s.withOwned(c.params["image_id"], c.who.TenantID, "modify_image", func(img *image) *apiError {
 		draft := img.draft()
-		if err = change(draft, c.params["tag"]); err == nil {
-			draft.UpdatedAt = s.now()
-			*img = *draft
+		if err := change(draft, c.params["tag"]); err != nil {
+			return err
 		}
-	}
-	s.mu.Unlock()
+		draft.UpdatedAt = s.now()
+		*img = *draft
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return

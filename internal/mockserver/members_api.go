@@ -15,13 +15,17 @@ const (
 	badStatusMessage  = `Incorrect request: Status must be "pending", "accepted" or "rejected".`
 )
 
-// memberImage is the members controller's image lookup, with its own 404 message.
-func (s *Server) memberImage(id, tenant string) (*image, *apiError) {
-	img, ok := s.images[id]
-	if !ok || !s.canSee(img, tenant) {
-		return nil, errorf(http.StatusNotFound, "Image %s not found.", id)
-	}
-	return img, nil
+// withMemberImage is the members controller's image lookup, with its own 404 message:
+// fn runs on an image the caller can see, with the images locked, so that the image
+// checks still hold while fn reads or changes its members (memberStore, next in the
+// lock order). fn must not change the image.
+func (s *Server) withMemberImage(id, tenant string, fn func(img *image) *apiError) *apiError {
+	return s.images.with(id, func(img *image) *apiError {
+		if img == nil || !s.canSee(img, tenant) {
+			return errorf(http.StatusNotFound, "Image %s not found.", id)
+		}
+		return fn(img)
+	})
 }
 
 func memberNotFound(memberID, imageID string) *apiError {
@@ -67,30 +71,22 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	id, tenant := c.params["image_id"], c.who.TenantID
-	s.mu.Lock()
-	img, err := s.memberImage(id, tenant)
 	var view map[string]any
-	switch {
-	case err != nil:
-	case img.Owner != tenant && s.rackspace():
-		// post-create-image-member-images-image-id-members.rst: "If the user making the
-		// call is not the image owner, the response is HTTP 404." Glance: 403.
-		err = errorf(http.StatusNotFound, "Image %s not found.", id)
-	case !s.sharable(img) || img.Owner != tenant:
-		err = errorf(http.StatusForbidden, "Not allowed to create members for image %s.", id)
-	case len(s.members[id])+1 > maxMembers: // Glance's quota layer checks before the duplicate
-		err = errorf(http.StatusRequestEntityTooLarge,
-			"Image member limit exceeded for image %s: The limit has been exceeded on the number of allowed image members for this image. Attempted: %d, Maximum: %d:",
-			id, len(s.members[id])+1, maxMembers)
-	case s.findMember(id, memberID) != nil:
-		err = errorf(http.StatusConflict, "Member %s is duplicated for image %s", memberID, id)
-	default:
-		now := s.now()
-		m := &MemberRecord{ImageID: id, MemberID: memberID, Status: "pending", CreatedAt: now, UpdatedAt: now}
-		s.members[id] = append(s.members[id], m)
-		view = memberView(m)
-	}
-	s.mu.Unlock()
+	err = s.withMemberImage(id, tenant, func(img *image) *apiError {
+		switch {
+		case img.Owner != tenant && s.rackspace():
+			// post-create-image-member-images-image-id-members.rst: "If the user making the
+			// call is not the image owner, the response is HTTP 404." Glance: 403.
+			return errorf(http.StatusNotFound, "Image %s not found.", id)
+		case !s.sharable(img) || img.Owner != tenant:
+			return errorf(http.StatusForbidden, "Not allowed to create members for image %s.", id)
+		}
+		m, err := s.members.add(id, memberID, s.now())
+		if err == nil {
+			view = memberView(&m)
+		}
+		return err
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -102,20 +98,18 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request, c *call) {
 // itself.
 func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, c *call) {
 	id, tenant := c.params["image_id"], c.who.TenantID
-	s.mu.Lock()
-	img, err := s.memberImage(id, tenant)
 	views := []map[string]any{}
-	if err == nil && !s.sharable(img) {
-		err = errorf(http.StatusForbidden, "Not allowed to list members for image %s: Only shared images have members.", id)
-	}
-	if err == nil {
-		for _, m := range s.members[id] {
+	err := s.withMemberImage(id, tenant, func(img *image) *apiError {
+		if !s.sharable(img) {
+			return errorf(http.StatusForbidden, "Not allowed to list members for image %s: Only shared images have members.", id)
+		}
+		for _, m := range s.members.list(id) {
 			if img.Owner == tenant || m.MemberID == tenant {
-				views = append(views, memberView(m))
+				views = append(views, memberView(&m))
 			}
 		}
-	}
-	s.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -127,16 +121,14 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, c *call) {
 // refusal is a 404, so nothing leaks.
 func (s *Server) getMember(w http.ResponseWriter, r *http.Request, c *call) {
 	id, memberID, tenant := c.params["image_id"], c.params["member_id"], c.who.TenantID
-	s.mu.Lock()
-	img, err := s.memberImage(id, tenant)
 	var view map[string]any
-	if err == nil {
-		err = s.visibleMember(img, memberID, tenant)
-	}
-	if err == nil {
-		view = memberView(s.findMember(id, memberID))
-	}
-	s.mu.Unlock()
+	err := s.withMemberImage(id, tenant, func(img *image) *apiError {
+		m, err := s.visibleMember(img, memberID, tenant)
+		if err == nil {
+			view = memberView(&m)
+		}
+		return err
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -146,15 +138,16 @@ func (s *Server) getMember(w http.ResponseWriter, r *http.Request, c *call) {
 
 // visibleMember checks the member exists and the caller may see it: Glance's member
 // repository only holds rows of images the caller owns, or the caller's own row.
-// Callers hold s.mu.
-func (s *Server) visibleMember(img *image, memberID, tenant string) *apiError {
+// Inside withMemberImage.
+func (s *Server) visibleMember(img *image, memberID, tenant string) (MemberRecord, *apiError) {
 	if !s.sharable(img) {
-		return errorf(http.StatusNotFound, "Only shared images have members.")
+		return MemberRecord{}, errorf(http.StatusNotFound, "Only shared images have members.")
 	}
-	if (img.Owner != tenant && memberID != tenant) || s.findMember(img.ID, memberID) == nil {
-		return memberNotFound(memberID, img.ID)
+	m, ok := s.members.get(img.ID, memberID)
+	if (img.Owner != tenant && memberID != tenant) || !ok {
+		return MemberRecord{}, memberNotFound(memberID, img.ID)
 	}
-	return nil
+	return m, nil
 }
 
 // updateMember is PUT /v2/images/{id}/members/{member_id}: only the member itself may
@@ -174,25 +167,25 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request, c *call) {
 		return
 	}
 	id, memberID, tenant := c.params["image_id"], c.params["member_id"], c.who.TenantID
-	s.mu.Lock()
-	img, err := s.memberImage(id, tenant)
-	var view map[string]any
-	if err == nil && (!s.sharable(img) || img.Owner == tenant) {
-		err = errorf(http.StatusForbidden, "Not allowed to update members for image %s.", id)
-	}
-	if err == nil {
-		err = s.visibleMember(img, memberID, tenant)
-	}
 	status, _ := raw.(string)
-	if err == nil && !slices.Contains(memberStatuses, status) {
-		err = errorf(http.StatusBadRequest, "%s", badStatusMessage)
-	}
-	if err == nil {
-		m := s.findMember(id, memberID)
-		m.Status, m.UpdatedAt = status, s.now()
-		view = memberView(m)
-	}
-	s.mu.Unlock()
+	var view map[string]any
+	err = s.withMemberImage(id, tenant, func(img *image) *apiError {
+		if !s.sharable(img) || img.Owner == tenant {
+			return errorf(http.StatusForbidden, "Not allowed to update members for image %s.", id)
+		}
+		if _, err := s.visibleMember(img, memberID, tenant); err != nil {
+			return err
+		}
+		if !slices.Contains(memberStatuses, status) {
+			return errorf(http.StatusBadRequest, "%s", badStatusMessage)
+		}
+		m, ok := s.members.setStatus(id, memberID, status, s.now())
+		if !ok { // removed behind the API's back since visibleMember
+			return memberNotFound(memberID, id)
+		}
+		view = memberView(&m)
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return
@@ -203,15 +196,15 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request, c *call) {
 // deleteMember is DELETE /v2/images/{id}/members/{member_id}: owner only.
 func (s *Server) deleteMember(w http.ResponseWriter, r *http.Request, c *call) {
 	id, memberID, tenant := c.params["image_id"], c.params["member_id"], c.who.TenantID
-	s.mu.Lock()
-	img, err := s.memberImage(id, tenant)
-	if err == nil && (!s.sharable(img) || img.Owner != tenant) {
-		err = errorf(http.StatusForbidden, "Not allowed to delete members for image %s.", id)
-	}
-	if err == nil && !s.removeMember(id, memberID) {
-		err = memberNotFound(memberID, id)
-	}
-	s.mu.Unlock()
+	err := s.withMemberImage(id, tenant, func(img *image) *apiError {
+		if !s.sharable(img) || img.Owner != tenant {
+			return errorf(http.StatusForbidden, "Not allowed to delete members for image %s.", id)
+		}
+		if !s.members.remove(id, memberID) {
+			return memberNotFound(memberID, id)
+		}
+		return nil
+	})
 	if err != nil {
 		glanceErrors.write(w, r, err)
 		return

@@ -69,33 +69,13 @@ func containerNameError(name string) *apiError {
 	return nil
 }
 
-// findContainer returns the tenant's container, or nil. Callers hold s.mu.
-func (s *Server) findContainer(tenant, name string) *container {
-	return s.containers[tenant][name]
-}
-
-// ensureContainer creates a container unless it exists; true when it was created. Callers
-// hold s.mu.
-func (s *Server) ensureContainer(tenant, name string) bool {
-	if s.findContainer(tenant, name) != nil {
-		return false
-	}
-	if s.containers[tenant] == nil {
-		s.containers[tenant] = map[string]*container{}
-	}
-	s.containers[tenant][name] = &container{name: name, created: s.now(), objects: map[string]*storedObject{}}
-	return true
-}
-
 // CreateContainer creates a container in the tenant's object store; an existing one is
 // left as it is.
 func (s *Server) CreateContainer(tenantID, name string) error {
 	if err := containerNameError(name); err != nil {
 		return fmt.Errorf("mockserver: %s", err.Message)
 	}
-	s.mu.Lock()
-	s.ensureContainer(tenantID, name)
-	s.mu.Unlock()
+	s.objects.ensure(tenantID, name, s.now())
 	return nil
 }
 
@@ -110,26 +90,26 @@ func (s *Server) PutObject(tenantID, containerName, name string, r io.Reader) er
 
 // Object returns a copy of one object of the tenant's.
 func (s *Server) Object(tenantID, containerName, name string) (ObjectRecord, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.findContainer(tenantID, containerName); c != nil {
-		if o, ok := c.objects[name]; ok {
-			return o.ObjectRecord, true
+	var rec ObjectRecord
+	var ok bool
+	s.objects.withContainer(tenantID, containerName, func(c *container) {
+		if c != nil && c.objects[name] != nil {
+			rec, ok = c.objects[name].ObjectRecord, true
 		}
-	}
-	return ObjectRecord{}, false
+	})
+	return rec, ok
 }
 
 // Objects returns copies of all the tenant's objects, by container then name.
 func (s *Server) Objects(tenantID string) []ObjectRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []ObjectRecord
-	for _, c := range s.containers[tenantID] {
-		for _, o := range c.objects {
-			out = append(out, o.ObjectRecord)
+	s.objects.account(tenantID, func(containers map[string]*container) {
+		for _, c := range containers {
+			for _, o := range c.objects {
+				out = append(out, o.ObjectRecord)
+			}
 		}
-	}
+	})
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Container != out[j].Container {
 			return out[i].Container < out[j].Container
@@ -155,10 +135,11 @@ func (s *Server) storeObject(tenant, containerName, name string, r io.Reader, op
 	if len(name) > maxObjectName {
 		return nil, errorf(http.StatusBadRequest, "Object name length of %d longer than %d", len(name), maxObjectName)
 	}
-	s.mu.Lock()
-	c := s.findContainer(tenant, containerName)
-	exists := c != nil && c.objects[name] != nil
-	s.mu.Unlock()
+	var c *container
+	var exists bool
+	s.objects.withContainer(tenant, containerName, func(found *container) {
+		c, exists = found, found != nil && found.objects[name] != nil
+	})
 	if c == nil {
 		return nil, errorf(http.StatusNotFound, "The resource could not be found.")
 	}
@@ -186,21 +167,20 @@ func (s *Server) storeObject(tenant, containerName, name string, r io.Reader, op
 		contentType:  ctype,
 	}
 
-	s.mu.Lock()
-	c = s.findContainer(tenant, containerName) // it may have gone while the data flowed
 	var old *storedObject
 	var apiErr *apiError
-	switch {
-	case c == nil:
-		apiErr = errorf(http.StatusNotFound, "The resource could not be found.")
-	case c.objects[name] != nil && opts.noReplace:
-		apiErr = errObjectExists
-	default:
-		old = c.objects[name]
-		obj.modified = s.now()
-		c.objects[name] = obj
-	}
-	s.mu.Unlock()
+	s.objects.withContainer(tenant, containerName, func(c *container) { // it may have gone while the data flowed
+		switch {
+		case c == nil:
+			apiErr = errorf(http.StatusNotFound, "The resource could not be found.")
+		case c.objects[name] != nil && opts.noReplace:
+			apiErr = errObjectExists
+		default:
+			old = c.objects[name]
+			obj.modified = s.now()
+			c.objects[name] = obj
+		}
+	})
 	if apiErr != nil {
 		removeData(path)
 		return nil, apiErr
@@ -237,16 +217,17 @@ func (s *Server) writeObjectFile(r io.Reader) (path string, size int64, md5hex s
 // openObject opens an object's data for reading; the file stays readable even if the
 // object is replaced or deleted meanwhile.
 func (s *Server) openObject(tenant, containerName, name string) (*os.File, int64, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.findContainer(tenant, containerName)
-	if c == nil || c.objects[name] == nil {
-		return nil, 0, false
-	}
-	o := c.objects[name]
-	f, err := os.Open(o.DataPath)
-	if err != nil {
-		return nil, 0, false
-	}
-	return f, o.Size, true
+	var f *os.File
+	var size int64
+	s.objects.withContainer(tenant, containerName, func(c *container) {
+		if c == nil || c.objects[name] == nil {
+			return
+		}
+		o := c.objects[name]
+		var err error
+		if f, err = os.Open(o.DataPath); err == nil {
+			size = o.Size
+		}
+	})
+	return f, size, f != nil
 }

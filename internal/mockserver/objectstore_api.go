@@ -55,23 +55,23 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request, c *call) {
 		swiftErrors.write(w, r, err)
 		return
 	}
-	s.mu.Lock()
 	var objects, bytes int64
 	var entries []listEntry
-	for name, ct := range s.containers[tenant] {
-		objects += int64(len(ct.objects))
-		n := ct.bytes()
-		bytes += n
-		entries = append(entries, listEntry{name: name, fields: map[string]any{
-			"name": name, "count": len(ct.objects), "bytes": n, "last_modified": listingTime(ct.created),
-		}})
-	}
 	h := w.Header()
-	h.Set("X-Account-Container-Count", strconv.Itoa(len(s.containers[tenant])))
+	s.objects.account(tenant, func(containers map[string]*container) {
+		for name, ct := range containers {
+			objects += int64(len(ct.objects))
+			n := ct.bytes()
+			bytes += n
+			entries = append(entries, listEntry{name: name, fields: map[string]any{
+				"name": name, "count": len(ct.objects), "bytes": n, "last_modified": listingTime(ct.created),
+			}})
+		}
+		h.Set("X-Account-Container-Count", strconv.Itoa(len(containers)))
+	})
 	h.Set("X-Account-Object-Count", strconv.FormatInt(objects, 10))
 	h.Set("X-Account-Bytes-Used", strconv.FormatInt(bytes, 10))
-	s.mu.Unlock()
-	h.Set("X-Timestamp", xTimestamp(s.started))
+	h.Set("X-Timestamp", xTimestamp(s.objects.opened))
 	writeListing(w, r, q, entries)
 }
 
@@ -85,9 +85,7 @@ func (s *Server) putContainer(w http.ResponseWriter, r *http.Request, c *call) {
 		swiftErrors.write(w, r, err)
 		return
 	}
-	s.mu.Lock()
-	created := s.ensureContainer(tenant, c.params["container"])
-	s.mu.Unlock()
+	created := s.objects.ensure(tenant, c.params["container"], s.now())
 	status := http.StatusAccepted
 	if created {
 		status = http.StatusCreated
@@ -108,10 +106,12 @@ func (s *Server) getContainer(w http.ResponseWriter, r *http.Request, c *call) {
 		swiftErrors.write(w, r, err)
 		return
 	}
-	s.mu.Lock()
-	ct := s.findContainer(tenant, c.params["container"])
 	var entries []listEntry
-	if ct != nil {
+	found := false
+	s.objects.withContainer(tenant, c.params["container"], func(ct *container) {
+		if found = ct != nil; !found {
+			return
+		}
 		for name, o := range ct.objects {
 			entries = append(entries, listEntry{name: name, fields: map[string]any{
 				"name": name, "bytes": o.Size, "hash": o.ETag, "content_type": o.contentType,
@@ -122,9 +122,8 @@ func (s *Server) getContainer(w http.ResponseWriter, r *http.Request, c *call) {
 		h.Set("X-Container-Object-Count", strconv.Itoa(len(ct.objects)))
 		h.Set("X-Container-Bytes-Used", strconv.FormatInt(ct.bytes(), 10))
 		h.Set("X-Timestamp", xTimestamp(ct.created))
-	}
-	s.mu.Unlock()
-	if ct == nil {
+	})
+	if !found {
 		swiftErrors.write(w, r, errorf(http.StatusNotFound, "The resource could not be found."))
 		return
 	}
@@ -135,17 +134,17 @@ func (s *Server) getContainer(w http.ResponseWriter, r *http.Request, c *call) {
 func (s *Server) deleteContainer(w http.ResponseWriter, r *http.Request, c *call) {
 	tenant, err := objectTenant(c)
 	if err == nil {
-		s.mu.Lock()
 		name := c.params["container"]
-		switch ct := s.findContainer(tenant, name); {
-		case ct == nil:
-			err = errorf(http.StatusNotFound, "The resource could not be found.")
-		case len(ct.objects) > 0:
-			err = errorf(http.StatusConflict, "There was a conflict when trying to complete your request.")
-		default:
-			delete(s.containers[tenant], name)
-		}
-		s.mu.Unlock()
+		s.objects.account(tenant, func(containers map[string]*container) {
+			switch ct := containers[name]; {
+			case ct == nil:
+				err = errorf(http.StatusNotFound, "The resource could not be found.")
+			case len(ct.objects) > 0:
+				err = errorf(http.StatusConflict, "There was a conflict when trying to complete your request.")
+			default:
+				delete(containers, name)
+			}
+		})
 	}
 	if err != nil {
 		swiftErrors.write(w, r, err)
@@ -184,19 +183,19 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, c *call) {
 		swiftErrors.write(w, r, err)
 		return
 	}
-	s.mu.Lock()
 	var f *os.File
 	var meta storedObject
-	if ct := s.findContainer(tenant, c.params["container"]); ct != nil && ct.objects[c.params["object"]] != nil {
+	s.objects.withContainer(tenant, c.params["container"], func(ct *container) {
+		if ct == nil || ct.objects[c.params["object"]] == nil {
+			err = errorf(http.StatusNotFound, "The resource could not be found.")
+			return
+		}
 		meta = *ct.objects[c.params["object"]]
 		var openErr error
 		if f, openErr = os.Open(meta.DataPath); openErr != nil {
 			err = errorf(http.StatusInternalServerError, "Object data is unavailable: %v", openErr)
 		}
-	} else {
-		err = errorf(http.StatusNotFound, "The resource could not be found.")
-	}
-	s.mu.Unlock()
+	})
 	if err != nil {
 		swiftErrors.write(w, r, err)
 		return
@@ -214,15 +213,14 @@ func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, c *call) {
 	tenant, err := objectTenant(c)
 	var gone string
 	if err == nil {
-		s.mu.Lock()
-		ct := s.findContainer(tenant, c.params["container"])
-		if ct != nil && ct.objects[c.params["object"]] != nil {
+		s.objects.withContainer(tenant, c.params["container"], func(ct *container) {
+			if ct == nil || ct.objects[c.params["object"]] == nil {
+				err = errorf(http.StatusNotFound, "The resource could not be found.")
+				return
+			}
 			gone = ct.objects[c.params["object"]].DataPath
 			delete(ct.objects, c.params["object"])
-		} else {
-			err = errorf(http.StatusNotFound, "The resource could not be found.")
-		}
-		s.mu.Unlock()
+		})
 	}
 	if err != nil {
 		swiftErrors.write(w, r, err)

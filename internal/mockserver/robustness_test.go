@@ -131,9 +131,7 @@ func state(s *Server) string {
 
 // stateWithTokens is state plus the number of tokens, for routes that include identity's.
 func stateWithTokens(s *Server) string {
-	s.mu.Lock()
-	n := len(s.tokens)
-	s.mu.Unlock()
+	n := len(s.identity.tokenIDs())
 	return state(s) + " tokens " + strconv.Itoa(n)
 }
 

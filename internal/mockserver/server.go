@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -63,6 +64,18 @@ type Options struct {
 }
 
 // Server is a running mock. All methods are safe for concurrent use.
+//
+// Lock order. The API state lives in one store per area, each with its own lock. A lock
+// may be taken while another is held only in this order:
+//
+//	tasks → images → members
+//
+// (a finishing task stores its image; an image's visibility, the member_status filter
+// and a delete read or drop its members; the members handlers check the image). Every
+// other lock is a leaf, never held while another is taken: identity, objects, faults,
+// counts, ifaceMu, the lifecycle's and a FakeClock's. closeMu is Close's alone. No lock
+// is held while image or object data streams: files are opened under a lock and copied
+// without it.
 type Server struct {
 	opts     Options
 	accounts []Account
@@ -89,17 +102,15 @@ type Server struct {
 	ifaceMu     sync.Mutex
 	ifaceCounts map[string]int // requests by the catalog interface they came through
 
-	// mu guards the API state below. It is never held while image data streams.
-	mu         sync.Mutex
-	delay      time.Duration
-	tokenTTL   time.Duration
-	started    time.Time
-	images     map[string]*image
-	members    map[string][]*MemberRecord       // by image id, in the order they were added
-	containers map[string]map[string]*container // object store: by tenant, then name
-	tasks      map[string]*TaskRecord
-	tokens     map[string]*token
-	appCreds   map[string]*appCredential // Keystone v3 application credentials, by id
+	// The API state, one small store per area, each with its own lock (see the lock order
+	// above). A store's fields are touched only by its area's files, inside its lock;
+	// other areas call its methods.
+	identity *identityStore // identity_store.go: tokens, application credentials, token TTL
+	images   *imageStore    // images_store.go: images (image data keeps its bookkeeping on them)
+	members  *memberStore   // members_store.go: members, by image
+	tasks    *taskStore     // tasks_store.go: tasks
+	objects  *objectStore   // objectstore_store.go: containers and objects, by tenant
+	delay    atomic.Int64   // a time.Duration (Options.Delay, SetDelay): the pace of asynchronous steps
 
 	extraReadOnly map[string]string // Options.ExtraReadOnlyProperties; never changed after Start
 }
@@ -128,17 +139,12 @@ func Start(opts Options) (*Server, error) {
 		accounts: slices.Clone(opts.Accounts), // the caller may reuse its slices
 		regions:  slices.Clone(opts.Regions),
 		now:      opts.Now,
-		delay:    opts.Delay,
 		done:     make(chan struct{}),
-		images:   map[string]*image{},
-		members:  map[string][]*MemberRecord{},
-		tokens:   map[string]*token{},
-		appCreds: map[string]*appCredential{},
+		images:   newImageStore(),
+		members:  newMemberStore(),
+		tasks:    newTaskStore(),
 
 		ifaceCounts: map[string]int{},
-
-		containers: map[string]map[string]*container{},
-		tasks:      map[string]*TaskRecord{},
 
 		extraReadOnly: maps.Clone(opts.ExtraReadOnlyProperties), // the caller may reuse its map
 	}
@@ -151,11 +157,9 @@ func Start(opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.started = s.now()
-	s.tokenTTL = opts.TokenTTL
-	if s.tokenTTL <= 0 {
-		s.tokenTTL = defaultTokenTTL
-	}
+	s.delay.Store(int64(opts.Delay))
+	s.objects = newObjectStore(s.now())
+	s.identity = newIdentityStore(opts.TokenTTL)
 	if err := s.openDataDir(); err != nil {
 		return nil, err
 	}
@@ -299,11 +303,10 @@ func (s *Server) defaultVisibility() string {
 func (s *Server) rackspace() bool { return s.opts.Flavor == "rackspace" }
 
 // SetDelay changes the delay of asynchronous transitions started from now on.
-func (s *Server) SetDelay(d time.Duration) {
-	s.mu.Lock()
-	s.delay = d
-	s.mu.Unlock()
-}
+func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
+
+// pace is the delay of the asynchronous transitions starting now.
+func (s *Server) pace() time.Duration { return time.Duration(s.delay.Load()) }
 
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Logf != nil {

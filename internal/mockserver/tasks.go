@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"maps"
-	"sort"
 	"time"
 )
 
@@ -64,40 +63,23 @@ func cloneJSON(v any) any {
 	return v
 }
 
-// expired: past expires_at a task is gone, as Glance soft-deletes it. Callers hold s.mu.
-func (s *Server) expired(t *TaskRecord) bool {
-	return t.ExpiresAt != nil && !s.now().Before(*t.ExpiresAt)
-}
+// expired: past expires_at a task is gone, as Glance soft-deletes it.
+func (s *Server) expired(t *TaskRecord) bool { return expiredAt(t, s.now()) }
 
 // Task returns a copy of a task of any owner; expired tasks are gone.
 func (s *Server) Task(id string) (TaskRecord, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.tasks[id]
-	if !ok || s.expired(t) {
-		return TaskRecord{}, false
-	}
-	return t.clone(), true
+	var rec TaskRecord
+	var ok bool
+	s.tasks.with(id, func(t *TaskRecord) {
+		if ok = t != nil && !s.expired(t); ok {
+			rec = t.clone()
+		}
+	})
+	return rec, ok
 }
 
 // Tasks returns copies of all unexpired tasks of every owner, oldest first.
-func (s *Server) Tasks() []TaskRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]TaskRecord, 0, len(s.tasks))
-	for _, t := range s.tasks {
-		if !s.expired(t) {
-			out = append(out, t.clone())
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.Before(out[j].CreatedAt)
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
-}
+func (s *Server) Tasks() []TaskRecord { return s.tasks.live(s.now()) }
 
 // taskView is the JSON form of a task (Glance's _format_task); list entries (full false)
 // leave out input, result and message. expires_at appears only once set.

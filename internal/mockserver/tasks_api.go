@@ -68,12 +68,9 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request, c *call) {
 		ID: newUUID(), Type: typ, Status: taskPending, Owner: c.who.TenantID,
 		Input: input, CreatedAt: now, UpdatedAt: now,
 	}
-	s.mu.Lock()
-	s.tasks[t.ID] = t
-	view := taskView(t, true)
-	delay := s.delay
-	s.mu.Unlock()
-	s.runTask(t.ID, delay)
+	view := taskView(t, true) // before add: from then on t is the store's
+	s.tasks.add(t)
+	s.runTask(t.ID, s.pace())
 	w.Header().Set("Location", "/v2/tasks/"+t.ID)
 	writeJSON(w, http.StatusCreated, view)
 }
@@ -81,13 +78,13 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request, c *call) {
 // getTask is GET /v2/tasks/{id}: other tenants' and expired tasks are 404.
 func (s *Server) getTask(w http.ResponseWriter, r *http.Request, c *call) {
 	id := c.params["task_id"]
-	s.mu.Lock()
-	t, ok := s.tasks[id]
 	var view map[string]any
-	if ok = ok && t.Owner == c.who.TenantID && !s.expired(t); ok {
-		view = taskView(t, true)
-	}
-	s.mu.Unlock()
+	s.tasks.with(id, func(t *TaskRecord) {
+		if t != nil && t.Owner == c.who.TenantID && !s.expired(t) {
+			view = taskView(t, true)
+		}
+	})
+	ok := view != nil
 	if !ok {
 		glanceError(w, r, http.StatusNotFound, "Could not find task "+id)
 		return

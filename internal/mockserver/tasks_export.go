@@ -12,22 +12,25 @@ import (
 // exportImage opens the data of the caller's own active image, or says why it cannot be
 // exported.
 func (s *Server) exportImage(owner, id string) (*os.File, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	img, ok := s.images[id]
-	switch {
-	case !ok || img.Owner != owner:
-		return nil, "Requested image for export was not found: " + id
-	case img.Status == statusDeactivated:
-		return nil, "Error: Image " + id + " is deactivated. A deactivated image cannot be exported."
-	case img.Status != statusActive || img.DataPath == "":
-		return nil, "Error: Image " + id + " is not active (status " + img.Status + "). Only active images can be exported."
-	}
-	f, err := os.Open(img.DataPath)
-	if err != nil {
-		return nil, internalFailure(err).message
-	}
-	return f, ""
+	var f *os.File
+	var msg string
+	_ = s.images.with(id, func(img *image) *apiError { // the refusal is a task's message: msg
+		switch {
+		case img == nil || img.Owner != owner:
+			msg = "Requested image for export was not found: " + id
+		case img.Status == statusDeactivated:
+			msg = "Error: Image " + id + " is deactivated. A deactivated image cannot be exported."
+		case img.Status != statusActive || img.DataPath == "":
+			msg = "Error: Image " + id + " is not active (status " + img.Status + "). Only active images can be exported."
+		default:
+			var err error
+			if f, err = os.Open(img.DataPath); err != nil {
+				msg = internalFailure(err).message
+			}
+		}
+		return nil
+	})
+	return f, msg
 }
 
 func (s *Server) runExport(owner string, input map[string]any) taskOutcome {

@@ -102,6 +102,36 @@ func compareTasks(key string, a, b *TaskRecord) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
+// taskPage is one page of the caller's unexpired tasks that match q, as list views, with
+// the tasks locked. badMarker when the marker is none of them.
+func (s *Server) taskPage(tenant string, q *taskQuery) (views []map[string]any, lastID string, badMarker bool) {
+	s.tasks.scan(func(byID map[string]*TaskRecord) {
+		var found []*TaskRecord
+		for _, t := range byID {
+			if t.Owner == tenant && !s.expired(t) && q.matches(t) {
+				found = append(found, t)
+			}
+		}
+		sort.Slice(found, func(i, j int) bool { return q.less(found[i], found[j]) })
+		if q.marker != "" {
+			m, ok := byID[q.marker]
+			if badMarker = !ok || m.Owner != tenant || s.expired(m); badMarker {
+				return
+			}
+			found = found[sort.Search(len(found), func(i int) bool { return q.less(m, found[i]) }):]
+		}
+		page := found[:min(q.limit, len(found))]
+		views = make([]map[string]any, 0, len(page))
+		for _, t := range page {
+			views = append(views, taskView(t, false))
+		}
+		if len(page) > 0 {
+			lastID = page[len(page)-1].ID
+		}
+	})
+	return views, lastID, badMarker
+}
+
 // listTasks is GET /v2/tasks: the caller's unexpired tasks as stubs, paged like images.
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request, c *call) {
 	params := r.URL.Query()
@@ -112,29 +142,11 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	q.limit = s.pageLimit(params, q.limit)
 	tenant := c.who.TenantID
-	s.mu.Lock()
-	var found []*TaskRecord
-	for _, t := range s.tasks {
-		if t.Owner == tenant && !s.expired(t) && q.matches(t) {
-			found = append(found, t)
-		}
+	views, lastID, badMarker := s.taskPage(tenant, q)
+	if badMarker {
+		glanceError(w, r, http.StatusBadRequest, "Task with the given id "+q.marker+" was not found")
+		return
 	}
-	sort.Slice(found, func(i, j int) bool { return q.less(found[i], found[j]) })
-	if q.marker != "" {
-		m, ok := s.tasks[q.marker]
-		if !ok || m.Owner != tenant || s.expired(m) {
-			s.mu.Unlock()
-			glanceError(w, r, http.StatusBadRequest, "Task with the given id "+q.marker+" was not found")
-			return
-		}
-		found = found[sort.Search(len(found), func(i int) bool { return q.less(m, found[i]) }):]
-	}
-	page := found[:min(q.limit, len(found))]
-	views := make([]map[string]any, 0, len(page))
-	for _, t := range page {
-		views = append(views, taskView(t, false))
-	}
-	s.mu.Unlock()
 
 	params.Del("marker")
 	body := map[string]any{"tasks": views, "schema": "/v2/schemas/tasks", "first": "/v2/tasks"}
@@ -142,8 +154,8 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request, c *call) {
 		body["first"] = "/v2/tasks?" + enc
 	}
 	// As for images: a full page always gets a next link.
-	if len(page) > 0 && len(page) == q.limit {
-		params.Set("marker", page[len(page)-1].ID)
+	if len(views) > 0 && len(views) == q.limit {
+		params.Set("marker", lastID)
 		body["next"] = "/v2/tasks?" + params.Encode()
 	}
 	writeJSON(w, http.StatusOK, body)

@@ -48,11 +48,12 @@ func (s *Server) runTask(id string, d time.Duration) {
 // processTask enters processing and does the task's work, without holding the lock; an
 // armed TaskFault fails it instead.
 func (s *Server) processTask(id string) taskOutcome {
-	s.mu.Lock()
-	t := s.tasks[id]
-	t.Status, t.UpdatedAt = taskProcessing, s.now()
-	typ, owner, input := t.Type, t.Owner, t.Input // input is never changed after create
-	s.mu.Unlock()
+	var typ, owner string
+	var input map[string]any
+	s.tasks.with(id, func(t *TaskRecord) {
+		t.Status, t.UpdatedAt = taskProcessing, s.now()
+		typ, owner, input = t.Type, t.Owner, t.Input // input is never changed after create
+	})
 	if msg, ok := s.faults.takeTask(typ); ok {
 		return failed("%s", msg)
 	}
@@ -62,21 +63,22 @@ func (s *Server) processTask(id string) taskOutcome {
 	return s.runImport(owner, input)
 }
 
-// finishTask applies the outcome; a finished task expires taskTimeToLive later.
+// finishTask applies the outcome; a finished task expires taskTimeToLive later. An
+// imported image is stored with the tasks locked (tasks before images in the lock order),
+// so no one sees the task's success without its image.
 func (s *Server) finishTask(id string, out taskOutcome) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.tasks[id]
-	now := s.now()
-	if out.message != "" {
-		t.Status, t.Message = taskFailure, out.message
-	} else {
-		t.Status, t.Result = taskSuccess, out.result
-		if img := out.image; img != nil {
-			img.CreatedAt, img.UpdatedAt = now, now
-			s.images[img.ID] = img
+	s.tasks.with(id, func(t *TaskRecord) {
+		now := s.now()
+		if out.message != "" {
+			t.Status, t.Message = taskFailure, out.message
+		} else {
+			t.Status, t.Result = taskSuccess, out.result
+			if img := out.image; img != nil {
+				img.CreatedAt, img.UpdatedAt = now, now
+				s.images.add(img) // a new id: never a duplicate
+			}
 		}
-	}
-	expires := now.Add(taskTimeToLive)
-	t.UpdatedAt, t.ExpiresAt = now, &expires
+		expires := now.Add(taskTimeToLive)
+		t.UpdatedAt, t.ExpiresAt = now, &expires
+	})
 }
