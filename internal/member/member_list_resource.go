@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -61,7 +62,7 @@ func (r *memberListResource) ListResourceConfigSchema(_ context.Context, _ list.
 func (r *memberListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg memberListConfig
 	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
 	imageID := cfg.ImageID.ValueString()
@@ -70,27 +71,17 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 		var diags diag.Diagnostics
 		diagnostics.AttributeAPIError(&diags, path.Root("image_id"), "list the members of image "+imageID, err,
 			"Members are listed by the image's owner: use the producer's provider configuration.")
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range members {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
-			}
-			mem := &members[i]
-			result := req.NewListResult(ctx)
-			result.DisplayName = fmt.Sprintf("%s (%s)", mem.MemberID, mem.Status)
-			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), imageID)...)
-			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), mem.MemberID)...)
-			if req.IncludeResource {
-				m := memberResourceModel{WaitForAnswer: types.BoolValue(false), Timeouts: noTimeouts()}
-				m.setFromAPI(mem)
-				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			}
-			if !push(result) {
-				return
-			}
+	stream.Results = listing.Results(ctx, req, members, func(mem *client.Member, result *list.ListResult) {
+		result.DisplayName = fmt.Sprintf("%s (%s)", mem.MemberID, mem.Status)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), mem.MemberID)...)
+		if req.IncludeResource {
+			m := memberResourceModel{WaitForAnswer: types.BoolValue(false), Timeouts: noTimeouts()}
+			m.setFromAPI(mem)
+			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 		}
-	}
+	})
 }

@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 )
 
@@ -66,7 +68,7 @@ func (r *statusListResource) ListResourceConfigSchema(_ context.Context, _ list.
 func (r *statusListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg statusListConfig
 	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
 	status := cfg.Status.ValueString()
@@ -77,37 +79,26 @@ func (r *statusListResource) List(ctx context.Context, req list.ListRequest, str
 	if err != nil {
 		var diags diag.Diagnostics
 		diagnostics.APIError(&diags, fmt.Sprintf("list the images shared with tenant %s (member_status %s)", r.client.TenantID(), status), err, "")
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
 	me := r.client.TenantID()
-	stream.Results = func(push func(list.ListResult) bool) {
-		n := int64(0)
-		for _, img := range imgs {
-			if img.Owner == me {
-				continue // one's own shared image: a share to others, not to oneself
-			}
-			if req.Limit > 0 && n >= req.Limit {
-				return
-			}
-			n++
-			result := req.NewListResult(ctx)
-			result.DisplayName = fmt.Sprintf("%s (from %s)", img.Name, img.Owner)
-			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), img.ID)...)
-			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), me)...)
-			if req.IncludeResource {
-				mem, err := r.client.GetMember(ctx, img.ID, me)
-				if err != nil {
-					diagnostics.APIError(&result.Diagnostics, fmt.Sprintf("read the share of image %s", img.ID), err, "")
-				} else {
-					m := statusModel{Timeouts: noTimeouts()}
-					m.setFromAPI(mem)
-					result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-				}
-			}
-			if !push(result) {
-				return
-			}
+	// One's own shared images are shares to others, not to oneself.
+	imgs = slices.DeleteFunc(imgs, func(img client.Image) bool { return img.Owner == me })
+	stream.Results = listing.Results(ctx, req, imgs, func(img *client.Image, result *list.ListResult) {
+		result.DisplayName = fmt.Sprintf("%s (from %s)", img.Name, img.Owner)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), img.ID)...)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), me)...)
+		if !req.IncludeResource {
+			return
 		}
-	}
+		mem, err := r.client.GetMember(ctx, img.ID, me)
+		if err != nil {
+			diagnostics.APIError(&result.Diagnostics, fmt.Sprintf("read the share of image %s", img.ID), err, "")
+			return
+		}
+		m := statusModel{Timeouts: noTimeouts()}
+		m.setFromAPI(mem)
+		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	})
 }

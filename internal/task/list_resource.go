@@ -17,6 +17,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 )
 
@@ -73,32 +74,23 @@ func (r *taskListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 func (r *taskListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg taskListConfig
 	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
 	tasks, err := r.client.ListTasks(ctx, r.typ, cfg.Status.ValueString())
 	if err != nil {
 		var diags diag.Diagnostics
 		diagnostics.APIError(&diags, fmt.Sprintf("list the %s tasks", r.typ), err, "")
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range tasks {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
-			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = fmt.Sprintf("%s (%s)", tasks[i].ID, tasks[i].Status)
-			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), tasks[i].ID)...)
-			if req.IncludeResource {
-				r.fill(ctx, tasks[i].ID, &result)
-			}
-			if !push(result) {
-				return
-			}
+	stream.Results = listing.Results(ctx, req, tasks, func(t *client.Task, result *list.ListResult) {
+		result.DisplayName = fmt.Sprintf("%s (%s)", t.ID, t.Status)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), t.ID)...)
+		if req.IncludeResource {
+			r.fill(ctx, t.ID, result)
 		}
-	}
+	})
 }
 
 // fill reads the whole task (list entries have no input) into the result.
