@@ -24,6 +24,36 @@
 // is sent. Options.Delay only paces what is asynchronous in the real services: the steps
 // of an interoperable import and of a task.
 //
+// # Layout
+//
+// The files are laid out by area, as routes.go lists the routes: a file's prefix names
+// its area, and each area keeps its state in one small store with its own lock, in the
+// area's _store.go file (cmd/cloudimages-mock/README.md maps routes to files):
+//
+//	area          files                           store (file)                         holds
+//	identity      identity_*.go                   identityStore (identity_store.go)    tokens, application credentials, token TTL
+//	images        images*.go                      imageStore (images_store.go)         images
+//	image data    imagedata*.go                   imageStore's                         upload attempt, staged data, import lock: on the image
+//	members       members*.go                     memberStore (members_store.go)       members, by image
+//	tasks         tasks*.go                       taskStore (tasks_store.go)           tasks
+//	object store  objectstore*.go                 objectStore (objectstore_store.go)   containers and objects, by tenant
+//	control       control*.go, faults*.go,        faultTable, counterTable, FakeClock  faults, request counters, the clock
+//	              counters.go
+//	common HTTP   routes.go, http_*.go,           (the interface counts, on Server)    requests by catalog interface
+//	              middleware.go
+//	the server    server*.go, doc.go              lifecycle; Server.delay (atomic)     pending transitions; SetDelay
+//
+// A store's fields are touched only by its area's files, inside its lock; another area
+// calls the store's methods (with, scan, add, ...). A lock is taken while another is held
+// only in the order tasks → images → members: a finishing task stores its image, and
+// image visibility, the member_status filter, a delete and the members handlers read or
+// drop members with the image locked. Every other lock is a leaf. No lock is held while
+// image or object data streams.
+//
+// The areas are file prefixes of one package rather than sub-packages: their handlers are
+// methods of the one Server and share its router, error dialects, clock and lifecycle,
+// so a package per area would only export what is private now.
+//
 // # Interoperable import
 //
 // The Glance flavour offers Glance's import (REFERENCE §1.11) with the methods
