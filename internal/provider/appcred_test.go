@@ -10,9 +10,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	tokens3 "github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/mockserver"
@@ -112,30 +109,9 @@ func TestAccProvider_applicationCredentialEnvironment(t *testing.T) {
 	t.Setenv("OS_USERNAME", p.Username)
 	t.Setenv("OS_PASSWORD", p.Password)
 	t.Setenv("OS_PROJECT_ID", p.TenantID)
-	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		Config: fmt.Sprintf(`
-terraform {
-  required_providers {
-    cloudimages = { source = "hashicorp/cloudimages" }
-    consumer    = { source = "hashicorp/consumer" }
-  }
-}
-provider "cloudimages" {}
-provider "consumer" {
-  auth_url                      = %q
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		eachAliasItsOwnTenant(fmt.Sprintf(`  auth_url                      = %q
   application_credential_id     = %q
-  application_credential_secret = %q
-}
-data "cloudimages_images" "all" {}
-data "cloudimages_images" "consumer" {
-  provider = consumer
-}
-`, srv.IdentityV3URL(), cac.ID, cac.Secret),
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("data.cloudimages_images.all", tfjsonpath.New("ids"),
-				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(mine)})),
-			statecheck.ExpectKnownValue("data.cloudimages_images.consumer", tfjsonpath.New("ids"),
-				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(theirs)})),
-		},
-	}}})
+  application_credential_secret = %q`, srv.IdentityV3URL(), cac.ID, cac.Secret), mine, theirs),
+	}})
 }

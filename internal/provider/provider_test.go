@@ -193,32 +193,11 @@ func TestAccProvider_aliasIsolation(t *testing.T) {
 	t.Setenv("OS_USERNAME", p.Username)
 	t.Setenv("OS_API_KEY", p.APIKey)
 	t.Setenv("OS_TENANT_ID", p.TenantID)
-	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		Config: fmt.Sprintf(`
-terraform {
-  required_providers {
-    cloudimages = { source = "hashicorp/cloudimages" }
-    consumer    = { source = "hashicorp/consumer" }
-  }
-}
-provider "cloudimages" {}
-provider "consumer" {
-  auth_url = %q
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		eachAliasItsOwnTenant(fmt.Sprintf(`  auth_url = %q
   username = %q
-  password = %q
-}
-data "cloudimages_images" "all" {}
-data "cloudimages_images" "consumer" {
-  provider = consumer
-}
-`, srv.IdentityV2URL(), c.Username, c.Password),
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("data.cloudimages_images.all", tfjsonpath.New("ids"),
-				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(mine)})),
-			statecheck.ExpectKnownValue("data.cloudimages_images.consumer", tfjsonpath.New("ids"),
-				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(theirs)})),
-		},
-	}}})
+  password = %q`, srv.IdentityV2URL(), c.Username, c.Password), mine, theirs),
+	}})
 }
 
 // Identity discovery tells the truth: an unversioned identity URL with an API
@@ -362,31 +341,10 @@ func TestAccProvider_aliasIsolationAPIKey(t *testing.T) {
 	t.Setenv("OS_USERNAME", p.Username)
 	t.Setenv("OS_PASSWORD", p.Password)
 	t.Setenv("OS_TENANT_ID", p.TenantID)
-	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{{
-		Config: fmt.Sprintf(`
-terraform {
-  required_providers {
-    cloudimages = { source = "hashicorp/cloudimages" }
-    consumer    = { source = "hashicorp/consumer" }
-  }
-}
-provider "cloudimages" {}
-provider "consumer" {
-  username = %q
-  api_key  = %q
-}
-data "cloudimages_images" "all" {}
-data "cloudimages_images" "consumer" {
-  provider = consumer
-}
-`, c.Username, c.APIKey),
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("data.cloudimages_images.all", tfjsonpath.New("ids"),
-				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(mine)})),
-			statecheck.ExpectKnownValue("data.cloudimages_images.consumer", tfjsonpath.New("ids"),
-				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(theirs)})),
-		},
-	}}})
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		eachAliasItsOwnTenant(fmt.Sprintf(`  username = %q
+  api_key  = %q`, c.Username, c.APIKey), mine, theirs),
+	}})
 }
 
 // endpoint_overrides replaces the catalog's image endpoint (here by the
