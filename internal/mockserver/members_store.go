@@ -8,9 +8,10 @@ import (
 )
 
 // memberStore holds the members of every image, in the order they were added. It is
-// last in the lock order (see Server): its methods are called with the images locked
+// last in the lock order (see Server): its methods may be called with the images locked
 // (visibility, the member_status filter, deleting an image, the members handlers' image
-// checks) and call nothing else. Each method is one step; none hands out a pointer.
+// checks), as well as bare by the Go API, and call nothing else. Each method is one step;
+// none hands out a pointer.
 type memberStore struct {
 	mu      sync.Mutex
 	byImage map[string][]*MemberRecord
