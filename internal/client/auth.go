@@ -25,6 +25,9 @@ type Client struct {
 	// token or request logging (its headers may hold credentials).
 	sourceHTTP *http.Client
 	disco      discovery
+	// regional holds the clients of the catalog's other regions, shared by
+	// every client of this identity session (see ForRegion).
+	regional *regionalClients
 }
 
 // Region is the region whose images endpoint the client uses ("" when an
@@ -85,6 +88,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		pc.ReauthFunc = func(context.Context) error { return ErrTokenRejected }
 		tflog.Debug(ctx, "Using the images endpoint and token as given, without identity", map[string]any{"endpoint": base})
 		c.image, c.region = imageServiceClient(pc, base), cfg.Region
+		c.regional = &regionalClients{noCatalog: "the images endpoint was given with a token, without the identity service and its catalog"}
 		return c, nil
 	}
 
@@ -158,6 +162,12 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	if c.objects == "" {
 		c.objects = info.objectStoreFor(c.region)
+	}
+	c.regional = &regionalClients{catalog: info, byRegion: map[string]*Client{}}
+	if cfg.Endpoint != "" {
+		// The endpoint given is one region's; the catalog's for the others
+		// would bypass it.
+		c.regional = &regionalClients{noCatalog: "the images endpoint is set in the configuration (endpoint or endpoint_overrides)"}
 	}
 	tflog.Debug(ctx, "Authenticated", map[string]any{
 		"region": c.region, "tenant_id": c.tenantID, "images_endpoint": c.ImageEndpoint(), "object_store_endpoint": c.objects,
