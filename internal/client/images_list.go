@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,12 +21,71 @@ import (
 // ListImagesInput filters GET /v2/images; zero values are omitted.
 type ListImagesInput struct {
 	Name, Visibility, Owner, Status, MemberStatus string
+	DiskFormat, ContainerFormat                   string
 	Tags                                          []string
 	// Properties are extra-property exact-match filters (?key=value).
 	Properties       map[string]string
 	SizeMin, SizeMax *int64
+	// Hidden lists the hidden images (os_hidden=true) and only them, as
+	// Glance does; false sends nothing, which is Glance's default of leaving
+	// them out. (os_hidden=false would mean the same to Glance 2.7 and later,
+	// but an older server takes an unknown key for a property filter and
+	// would then list nothing.)
+	Hidden bool
+	// Sort orders the list by several keys (see ParseImageSort); when set,
+	// SortKey and SortDir are not used.
+	Sort             []SortKey
 	SortKey, SortDir string
 	Limit            int // page size, 0 = server default
+}
+
+// SortKey is one key of a list's order, and its direction.
+type SortKey struct {
+	Key  string
+	Desc bool
+}
+
+// ImageSortKeys are the keys GET /v2/images sorts by (Glance's
+// SUPPORTED_SORT_KEYS); any other is a 400.
+var ImageSortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at"}
+
+// ParseImageSort reads Glance's sort syntax, "key:dir,key2:dir2", where
+// dir is asc or desc and defaults to desc, as Glance's does. The keys must
+// be ImageSortKeys, each at most once. Spaces around keys and directions
+// are ignored.
+func ParseImageSort(s string) ([]SortKey, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("the sort is empty")
+	}
+	var out []SortKey
+	seen := map[string]bool{}
+	for i, part := range strings.Split(s, ",") {
+		k, d, hasDir := strings.Cut(part, ":")
+		k, d = strings.TrimSpace(k), strings.TrimSpace(d)
+		switch {
+		case k == "":
+			return nil, fmt.Errorf("sort key %d of %q is empty", i+1, s)
+		case !slices.Contains(ImageSortKeys, k):
+			return nil, fmt.Errorf("%q is not a sort key", k)
+		case seen[k]:
+			return nil, fmt.Errorf("%q appears twice", k)
+		case hasDir && d != "asc" && d != "desc":
+			return nil, fmt.Errorf("the direction of %q is %q, not asc or desc", k, d)
+		}
+		seen[k] = true
+		out = append(out, SortKey{Key: k, Desc: d != "asc"})
+	}
+	return out, nil
+}
+
+// String is the key in Glance's sort syntax, "name:asc".
+func (k SortKey) String() string { return k.Key + ":" + k.dir() }
+
+func (k SortKey) dir() string {
+	if k.Desc {
+		return "desc"
+	}
+	return "asc"
 }
 
 type listQuery url.Values
@@ -58,8 +118,24 @@ func (in ListImagesInput) query() url.Values {
 	set("owner", in.Owner)
 	set("status", in.Status)
 	set("member_status", in.MemberStatus)
-	set("sort_key", in.SortKey)
-	set("sort_dir", in.SortDir)
+	set("disk_format", in.DiskFormat)
+	set("container_format", in.ContainerFormat)
+	if in.Hidden {
+		q.Set("os_hidden", "true")
+	}
+	if len(in.Sort) > 0 {
+		// Glance's older syntax, one sort_dir per sort_key: every Glance v2
+		// takes it, and it is the only one Rackspace documents.
+		q.Del("sort_key")
+		q.Del("sort_dir")
+		for _, k := range in.Sort {
+			q.Add("sort_key", k.Key)
+			q.Add("sort_dir", k.dir())
+		}
+	} else {
+		set("sort_key", in.SortKey)
+		set("sort_dir", in.SortDir)
+	}
 	if len(in.Tags) > 0 {
 		q.Del("tag")
 		for _, t := range in.Tags {

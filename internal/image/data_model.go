@@ -104,23 +104,43 @@ type filters struct {
 	SizeMin    types.Int64  `tfsdk:"size_min"`
 	SizeMax    types.Int64  `tfsdk:"size_max"`
 	// MemberStatus finds images shared with the caller by the status of the share.
-	MemberStatus types.String `tfsdk:"member_status"`
+	MemberStatus    types.String `tfsdk:"member_status"`
+	DiskFormat      types.String `tfsdk:"disk_format"`
+	ContainerFormat types.String `tfsdk:"container_format"`
+	// Hidden true lists the hidden images, and only them (os_hidden=true).
+	Hidden types.Bool `tfsdk:"hidden"`
+	// Sort is Glance's "key:dir,key2:dir2"; null is newest first.
+	Sort types.String `tfsdk:"sort"`
 }
 
-// search lists the images matching f: the API filters what it can, the
-// name regular expression is applied here. Newest first.
+// defaultSort is the order of the lists when sort is not set: newest first.
+var defaultSort = []client.SortKey{{Key: "created_at", Desc: true}}
+
+// search lists the images matching f: the API filters and sorts what it
+// can, the name regular expression is applied here, keeping the order.
+// Newest first unless f.Sort says otherwise.
 func search(ctx context.Context, c *client.Client, f filters) ([]client.Image, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	in := client.ListImagesInput{
-		Name:         f.Name.ValueString(),
-		Visibility:   f.Visibility.ValueString(),
-		Owner:        f.Owner.ValueString(),
-		Status:       f.Status.ValueString(),
-		SizeMin:      f.SizeMin.ValueInt64Pointer(),
-		SizeMax:      f.SizeMax.ValueInt64Pointer(),
-		MemberStatus: f.MemberStatus.ValueString(),
-		SortKey:      "created_at",
-		SortDir:      "desc",
+		Name:            f.Name.ValueString(),
+		Visibility:      f.Visibility.ValueString(),
+		Owner:           f.Owner.ValueString(),
+		Status:          f.Status.ValueString(),
+		SizeMin:         f.SizeMin.ValueInt64Pointer(),
+		SizeMax:         f.SizeMax.ValueInt64Pointer(),
+		MemberStatus:    f.MemberStatus.ValueString(),
+		DiskFormat:      f.DiskFormat.ValueString(),
+		ContainerFormat: f.ContainerFormat.ValueString(),
+		Hidden:          f.Hidden.ValueBool(),
+		Sort:            defaultSort,
+	}
+	if !f.Sort.IsNull() && !f.Sort.IsUnknown() {
+		sorted, err := client.ParseImageSort(f.Sort.ValueString())
+		if err != nil { // the validator has said so when planning
+			diags.AddAttributeError(path.Root("sort"), "Invalid sort", sortMessage(err))
+			return nil, diags
+		}
+		in.Sort = sorted
 	}
 	if !f.Tags.IsNull() && !f.Tags.IsUnknown() {
 		diags.Append(f.Tags.ElementsAs(ctx, &in.Tags, false)...)
@@ -174,6 +194,11 @@ func (f filters) describe() string {
 	add("size_min", f.SizeMin)
 	add("size_max", f.SizeMax)
 	add("member_status", f.MemberStatus)
+	add("disk_format", f.DiskFormat)
+	add("container_format", f.ContainerFormat)
+	if f.Hidden.ValueBool() {
+		add("hidden", f.Hidden)
+	}
 	if len(parts) == 0 {
 		return "no filters"
 	}
@@ -190,6 +215,10 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 			return desc + " When unset, shows the image's value."
 		}
 		return desc
+	}
+	hidden := hiddenFilterDescription
+	if alsoOutput {
+		hidden += " Shows whether the image is hidden (one read by `id` may be)."
 	}
 	return map[string]schema.Attribute{
 		"name": schema.StringAttribute{
@@ -240,5 +269,68 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 			Optional: true, MarkdownDescription: "Only images of at most this size, in bytes; not less than `size_min`.",
 			Validators: []validator.Int64{int64validator.AtLeast(0), int64validator.AtLeastSumOf(path.MatchRoot("size_min"))},
 		},
+		"disk_format": schema.StringAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images of this disk format: one of " + quoted(diskFormats) + "."),
+			Validators:          []validator.String{stringvalidator.OneOf(diskFormats...)},
+		},
+		"container_format": schema.StringAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: shown("Only images of this container format: one of " + quoted(containerFormats) + "."),
+			Validators:          []validator.String{stringvalidator.OneOf(containerFormats...)},
+		},
+		"hidden": schema.BoolAttribute{
+			Optional: true, Computed: alsoOutput,
+			MarkdownDescription: hidden,
+		},
+		"sort": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: sortDescription,
+			Validators:          []validator.String{sortValidator{}},
+		},
+	}
+}
+
+// hiddenFilterDescription is the hidden filter's description, shared by the
+// data sources and the list resource.
+const hiddenFilterDescription = "`true` finds the hidden images (`os_hidden`, `hidden = true` on `cloudimages_image`), " +
+	"and only them, as the API and the OpenStack provider do; unset or `false`, the search leaves them out (the API's default)."
+
+// sortDescription is the sort's description in the list data source and the
+// list resource; the single-image data source says what it means there.
+var sortDescription = "The order of the list, in the API's syntax: `key:direction` pairs separated by commas, " +
+	"for example `\"name:asc,created_at:desc\"`. Keys: " + quoted(client.ImageSortKeys) +
+	"; direction `asc` or `desc` (`desc` when left out). The API breaks ties by `created_at` and `id`. " +
+	"Unset, newest first (`created_at:desc`)."
+
+// sortMessage is the error of an invalid sort, with what a valid one looks like.
+func sortMessage(err error) string {
+	return fmt.Sprintf("%s. Write key:direction pairs separated by commas, for example \"name:asc,created_at:desc\". "+
+		"Keys: %s; direction: asc or desc (desc when left out).", capitalize(err.Error()), strings.Join(client.ImageSortKeys, ", "))
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// sortValidator checks a sort when planning (client.ParseImageSort), on the
+// attribute. Null and unknown values are left alone.
+type sortValidator struct{}
+
+func (sortValidator) Description(context.Context) string {
+	return "key:direction pairs separated by commas, keys among " + strings.Join(client.ImageSortKeys, ", ") + ", direction asc or desc"
+}
+
+func (v sortValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (sortValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := client.ParseImageSort(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid sort", sortMessage(err))
 	}
 }

@@ -21,6 +21,7 @@ import (
 var (
 	_ datasource.DataSourceWithConfigure        = (*imageDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*imageDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig   = (*imageDataSource)(nil)
 )
 
 // NewDataSource is the constructor of the cloudimages_image data source.
@@ -39,6 +40,7 @@ type dataSourceModel struct {
 	SizeMax      types.Int64  `tfsdk:"size_max"`
 	MostRecent   types.Bool   `tfsdk:"most_recent"`
 	MemberStatus types.String `tfsdk:"member_status"`
+	Sort         types.String `tfsdk:"sort"`
 }
 
 func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -57,23 +59,47 @@ func (d *imageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 	attributes["most_recent"] = schema.BoolAttribute{
 		Optional: true,
-		MarkdownDescription: "When several images match, take the most recently created one instead of failing. " +
-			"Default `false`.",
+		MarkdownDescription: "When several images match, take the most recently created one instead of failing " +
+			"(as `sort = \"created_at:desc\"` does). Default `false`.",
+	}
+	attributes["sort"] = schema.StringAttribute{
+		Optional: true,
+		MarkdownDescription: "When several images match, take the first in this order instead of failing: for example " +
+			"`\"name:desc\"` takes the highest name. The API's syntax: `key:direction` pairs separated by commas; keys " +
+			quoted(client.ImageSortKeys) + "; direction `asc` or `desc` (`desc` when left out); the API breaks ties by " +
+			"`created_at` and `id`. Not with `most_recent = true`, which is `sort = \"created_at:desc\"`.",
+		Validators: []validator.String{sortValidator{}},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one image, by `id` or by filters. No match is an error, and so are several " +
-			"matches unless `most_recent` is set.",
+			"matches unless `most_recent` or `sort` says which to take.",
 		Attributes: attributes,
 	}
 }
 
 func (d *imageDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	filters := []string{"name", "name_regex", "visibility", "owner", "status", "tags", "properties", "size_min", "size_max", "most_recent", "member_status"}
+	filters := []string{"name", "name_regex", "visibility", "owner", "status", "tags", "properties", "size_min", "size_max",
+		"most_recent", "member_status", "disk_format", "container_format", "hidden", "sort"}
 	var out []datasource.ConfigValidator
 	for _, f := range filters {
 		out = append(out, datasourcevalidator.Conflicting(path.MatchRoot("id"), path.MatchRoot(f)))
 	}
 	return out
+}
+
+// ValidateConfig refuses sort with most_recent = true: both choose among
+// several matches. most_recent = false with sort is accepted (it says nothing).
+func (d *imageDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var mostRecent types.Bool
+	var sort types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("most_recent"), &mostRecent)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("sort"), &sort)...)
+	if resp.Diagnostics.HasError() || !mostRecent.ValueBool() || sort.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("sort"), "sort conflicts with most_recent",
+		"Both say which image to take when several match; keep one. most_recent = true takes the newest, "+
+			"the same as sort = \"created_at:desc\".")
 }
 
 func (d *imageDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -119,6 +145,7 @@ func (d *imageDataSource) find(ctx context.Context, cfg dataSourceModel, resp *d
 	f := filters{
 		Name: cfg.Name, NameRegex: cfg.NameRegex, Visibility: cfg.Visibility, Owner: cfg.Owner, Status: cfg.Status,
 		Tags: cfg.Tags, Properties: cfg.Properties, SizeMin: cfg.SizeMin, SizeMax: cfg.SizeMax, MemberStatus: cfg.MemberStatus,
+		DiskFormat: cfg.DiskFormat, ContainerFormat: cfg.ContainerFormat, Hidden: cfg.Hidden, Sort: cfg.Sort,
 	}
 	images, diags := search(ctx, d.client, f)
 	resp.Diagnostics.Append(diags...)
@@ -127,17 +154,22 @@ func (d *imageDataSource) find(ctx context.Context, cfg dataSourceModel, resp *d
 	}
 	switch {
 	case len(images) == 0:
+		hidden := " Hidden images are found only with hidden = true."
+		if cfg.Hidden.ValueBool() {
+			hidden = " With hidden = true, only hidden images are searched."
+		}
 		resp.Diagnostics.AddError("No image matches",
 			fmt.Sprintf("No image visible to this tenant matches %s. Shared images appear only once accepted; "+
-				"check the filters and the visibility.", f.describe()))
+				"check the filters and the visibility.%s", f.describe(), hidden))
 		return nil
-	case len(images) > 1 && !cfg.MostRecent.ValueBool():
+	case len(images) > 1 && !cfg.MostRecent.ValueBool() && cfg.Sort.IsNull():
 		resp.Diagnostics.AddError("Several images match",
-			fmt.Sprintf("%d images match %s: %s. Narrow the filters, or set most_recent = true to take the newest.",
+			fmt.Sprintf("%d images match %s: %s. Narrow the filters, set most_recent = true to take the newest, "+
+				"or sort to take the first in an order (sort = \"name:desc\" takes the highest name).",
 				len(images), f.describe(), listImages(images, 5)))
 		return nil
 	}
-	return &images[0] // newest first
+	return &images[0] // first in the sort's order; newest first without one
 }
 
 // listImages names up to max images, for error messages.

@@ -36,16 +36,17 @@ func (d *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	attributes := filterAttributes(false)
 	attributes["ids"] = schema.ListAttribute{
 		Computed: true, ElementType: types.StringType,
-		MarkdownDescription: "The ids of the matching images, newest first.",
+		MarkdownDescription: "The ids of the matching images, in the order of `sort` (newest first without it).",
 	}
 	attributes["images"] = schema.ListNestedAttribute{
 		Computed:            true,
-		MarkdownDescription: "The matching images, newest first.",
+		MarkdownDescription: "The matching images, in the order of `sort` (newest first without it).",
 		NestedObject:        schema.NestedAttributeObject{Attributes: imageDataAttributes()},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the images that match the filters, newest first. No match is an empty list, not an error.",
-		Attributes:          attributes,
+		MarkdownDescription: "Lists the images that match the filters, newest first or in the order `sort` gives. " +
+			"No match is an empty list, not an error.",
+		Attributes: attributes,
 	}
 }
 

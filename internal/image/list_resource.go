@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -47,7 +48,8 @@ func (r *imageListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 		return listschema.StringAttribute{Optional: true, MarkdownDescription: desc}
 	}
 	resp.Schema = listschema.Schema{
-		MarkdownDescription: "Finds images with the filters of the `cloudimages_images` data source, newest first.",
+		MarkdownDescription: "Finds images with the filters of the `cloudimages_images` data source, newest first or in " +
+			"the order `sort` gives.",
 		Attributes: map[string]listschema.Attribute{
 			"name": str("Exact name of the image."),
 			"name_regex": listschema.StringAttribute{
@@ -69,6 +71,19 @@ func (r *imageListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 			"size_max": listschema.Int64Attribute{Optional: true, MarkdownDescription: "Maximum size of the data, in bytes."},
 			"member_status": str("With `visibility = \"shared\"`: images shared with this tenant whose share has this " +
 				"status (`pending`, `accepted`, `rejected` or `all`)."),
+			"disk_format": listschema.StringAttribute{
+				Optional: true, MarkdownDescription: "Only images of this disk format: one of " + quoted(diskFormats) + ".",
+				Validators: []validator.String{stringvalidator.OneOf(diskFormats...)},
+			},
+			"container_format": listschema.StringAttribute{
+				Optional: true, MarkdownDescription: "Only images of this container format: one of " + quoted(containerFormats) + ".",
+				Validators: []validator.String{stringvalidator.OneOf(containerFormats...)},
+			},
+			"hidden": listschema.BoolAttribute{Optional: true, MarkdownDescription: hiddenFilterDescription},
+			"sort": listschema.StringAttribute{
+				Optional: true, MarkdownDescription: sortDescription,
+				Validators: []validator.String{sortValidator{}},
+			},
 		},
 	}
 }
@@ -107,16 +122,20 @@ func (r *imageListResource) List(ctx context.Context, req list.ListRequest, stre
 // listConfig is the list block's config: the data sources' filters, with
 // tags as a list (list schemas have no sets).
 type listConfig struct {
-	Name         types.String `tfsdk:"name"`
-	NameRegex    types.String `tfsdk:"name_regex"`
-	Visibility   types.String `tfsdk:"visibility"`
-	Owner        types.String `tfsdk:"owner"`
-	Status       types.String `tfsdk:"status"`
-	Tags         types.List   `tfsdk:"tags"`
-	Properties   types.Map    `tfsdk:"properties"`
-	SizeMin      types.Int64  `tfsdk:"size_min"`
-	SizeMax      types.Int64  `tfsdk:"size_max"`
-	MemberStatus types.String `tfsdk:"member_status"`
+	Name            types.String `tfsdk:"name"`
+	NameRegex       types.String `tfsdk:"name_regex"`
+	Visibility      types.String `tfsdk:"visibility"`
+	Owner           types.String `tfsdk:"owner"`
+	Status          types.String `tfsdk:"status"`
+	Tags            types.List   `tfsdk:"tags"`
+	Properties      types.Map    `tfsdk:"properties"`
+	SizeMin         types.Int64  `tfsdk:"size_min"`
+	SizeMax         types.Int64  `tfsdk:"size_max"`
+	MemberStatus    types.String `tfsdk:"member_status"`
+	DiskFormat      types.String `tfsdk:"disk_format"`
+	ContainerFormat types.String `tfsdk:"container_format"`
+	Hidden          types.Bool   `tfsdk:"hidden"`
+	Sort            types.String `tfsdk:"sort"`
 }
 
 func (c listConfig) filters() filters {
@@ -127,6 +146,7 @@ func (c listConfig) filters() filters {
 	return filters{
 		Name: c.Name, NameRegex: c.NameRegex, Visibility: c.Visibility, Owner: c.Owner, Status: c.Status,
 		Tags: tags, Properties: c.Properties, SizeMin: c.SizeMin, SizeMax: c.SizeMax, MemberStatus: c.MemberStatus,
+		DiskFormat: c.DiskFormat, ContainerFormat: c.ContainerFormat, Hidden: c.Hidden, Sort: c.Sort,
 	}
 }
 

@@ -1,13 +1,16 @@
 package image_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
@@ -89,5 +92,129 @@ func TestAccImage_queryGeneratesConfigThatPlansClean(t *testing.T) {
 	}
 	if n := len(srv.Images()); n != 2 {
 		t.Errorf("%d images on the server, want the 2 imported", n)
+	}
+}
+
+// The list resource takes the data sources' hidden, format and sort
+// filters: hidden = true lists the hidden images only, the formats select,
+// and sort gives the order in which terraform query prints the images.
+func TestAccImageList_hiddenFormatsAndSort(t *testing.T) {
+	t.Parallel()
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
+	srv := acctest.Mock(t, mockserver.Options{})
+	provider := acctest.ProviderConfig(srv, acctest.Producer)
+	charlie := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "charlie", Tags: []string{"sorted"}})
+	alpha := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "alpha", Tags: []string{"sorted"}})
+	bravo := acctest.CreateSeedImage(t, srv, acctest.Producer, acctest.SeedImage{Name: "bravo", Tags: []string{"sorted"}})
+	images := provider + `
+resource "cloudimages_image" "secret" {
+  name             = "secret"
+  hidden           = true
+  disk_format      = "qcow2"
+  container_format = "bare"
+}
+
+resource "cloudimages_image" "vhd" {
+  name             = "vhd"
+  disk_format      = "vhd"
+  container_format = "ovf"
+}
+`
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{Config: images},
+			{
+				Query: true,
+				Config: `
+list "cloudimages_image" "hidden" {
+  provider = cloudimages
+  config {
+    hidden = true
+  }
+}
+
+list "cloudimages_image" "qcow2" {
+  provider = cloudimages
+  config {
+    disk_format = "qcow2"
+  }
+}
+
+list "cloudimages_image" "ovf" {
+  provider = cloudimages
+  config {
+    container_format = "ovf"
+  }
+}
+
+list "cloudimages_image" "sorted" {
+  provider = cloudimages
+  config {
+    tags = ["sorted"]
+    sort = "name:asc"
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("cloudimages_image.hidden", 1),
+					querycheck.ExpectResourceDisplayName("cloudimages_image.hidden", queryfilter.ByDisplayName(knownvalue.StringExact("secret")), knownvalue.StringExact("secret")),
+					querycheck.ExpectLength("cloudimages_image.qcow2", 0), // the only qcow2 image is hidden
+					querycheck.ExpectLength("cloudimages_image.ovf", 1),
+					querycheck.ExpectResourceDisplayName("cloudimages_image.ovf", queryfilter.ByDisplayName(knownvalue.StringExact("vhd")), knownvalue.StringExact("vhd")),
+					querycheck.ExpectLength("cloudimages_image.sorted", 3),
+					expectListedInOrder("cloudimages_image.sorted", alpha, bravo, charlie),
+				},
+			},
+		},
+	})
+}
+
+// expectListedInOrder checks that the list block at address found the
+// images of ids, in this order (terraform query prints them as the
+// provider streams them).
+func expectListedInOrder(address string, ids ...string) querycheck.QueryResultCheck {
+	return listedInOrder{address: address, ids: ids}
+}
+
+type listedInOrder struct {
+	address string
+	ids     []string
+}
+
+func (c listedInOrder) CheckQuery(_ context.Context, req querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
+	var got []string
+	for _, r := range req.Query {
+		if strings.TrimPrefix(r.Address, "list.") == c.address {
+			got = append(got, fmt.Sprint(r.Identity["id"]))
+		}
+	}
+	if !slices.Equal(got, c.ids) {
+		resp.Error = fmt.Errorf("%s listed %v, want %v in this order", c.address, got, c.ids)
+	}
+}
+
+// A list block's wrong formats or sort are refused before anything is
+// listed, on the attribute, as in the data sources.
+func TestAccImageList_badFiltersRefused(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
+	srv := acctest.Mock(t, mockserver.Options{})
+	query := func(body string, want ...string) resource.TestStep {
+		return resource.TestStep{
+			Query:       true,
+			Config:      "list \"cloudimages_image\" \"x\" {\n  provider = cloudimages\n  config {\n    " + body + "\n  }\n}\n",
+			ExpectError: acctest.ErrorLike(want...),
+		}
+	}
+	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
+		{Config: acctest.ProviderConfig(srv, acctest.Producer)},
+		query(`disk_format = "qcow3"`, "disk_format", "value must be one of", `"qcow2"`),
+		query(`container_format = "tar"`, "container_format", "value must be one of", `"bare"`),
+		query(`sort = "size:up"`, "Invalid sort", `The direction of "size" is "up"`, `for example "name:asc,created_at:desc"`),
+		query(`sort = "owner:asc"`, "Invalid sort", `"owner" is not a sort key`),
+	}})
+	if n := srv.RequestCount("GET", "/image/v2/images"); n != 0 {
+		t.Errorf("%d image lists for filters refused, want 0", n)
 	}
 }
