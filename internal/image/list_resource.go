@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -91,32 +92,23 @@ func (r *imageListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 func (r *imageListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg listConfig
 	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
 	imgs, diags := search(ctx, r.client, cfg.filters())
 	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		stream.Results = listing.Failed(diags)
 		return
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range imgs {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
-			}
-			result := req.NewListResult(ctx)
-			result.DisplayName = imgs[i].Name
-			result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), imgs[i].ID)...)
-			if req.IncludeResource {
-				m := listedModel()
-				result.Diagnostics.Append(m.setFromAPI(ctx, &imgs[i])...)
-				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
-			}
-			if !push(result) {
-				return
-			}
+	stream.Results = listing.Results(ctx, req, imgs, func(img *client.Image, result *list.ListResult) {
+		result.DisplayName = img.Name
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), img.ID)...)
+		if req.IncludeResource {
+			m := listedModel()
+			result.Diagnostics.Append(m.setFromAPI(ctx, img)...)
+			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 		}
-	}
+	})
 }
 
 // listConfig is the list block's config: the data sources' filters, with
