@@ -100,12 +100,21 @@ func (r *imageListResource) List(ctx context.Context, req list.ListRequest, stre
 		stream.Results = listing.Failed(diags)
 		return
 	}
+	var hide map[string]bool // what the server sets itself
+	if req.IncludeResource {
+		hide = serverSet(ctx, r.client)
+	}
 	stream.Results = listing.Results(ctx, req, imgs, func(img *client.Image, result *list.ListResult) {
 		result.DisplayName = img.Name
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), img.ID)...)
 		if req.IncludeResource {
 			m := listedModel()
 			result.Diagnostics.Append(m.setFromAPI(ctx, img)...)
+			// As an import reads them (imported.go), so that the generated
+			// configuration carries them.
+			props, d := configurableProperties(ctx, img, hide)
+			result.Diagnostics.Append(d...)
+			m.Properties = props
 			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 		}
 	})
@@ -143,7 +152,7 @@ func (c listConfig) filters() filters {
 }
 
 // listedModel is the state of a listed image before its attributes are
-// read: no source, no properties (as after an import), no timeouts.
+// read: no source, no properties (until the caller reads them), no timeouts.
 func listedModel() resourceModel {
 	var m resourceModel
 	null := types.StringNull()

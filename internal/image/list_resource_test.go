@@ -60,11 +60,12 @@ list "cloudimages_image" "by_name" {
 }
 
 // What terraform query -generate-config-out writes for listed images is a
-// valid configuration that imports them and then plans clean.
+// valid configuration that imports them, changes nothing (their properties
+// included, but not those the server sets itself) and then plans clean.
 func TestAccImage_queryGeneratesConfigThatPlansClean(t *testing.T) {
 	t.Parallel()
 	acctest.SkipBelowTerraform(t, 1, 14, "terraform query")
-	srv := acctest.Mock(t, mockserver.Options{})
+	srv := acctest.Mock(t, mockserver.Options{ExtraReadOnlyProperties: map[string]string{"x_cloud_region": "mock-1"}})
 	file := acctest.WriteImageFile(t, "disk.raw", 4096, 43)
 	var ids []string
 	for _, name := range []string{"golden-1", "golden-2"} {
@@ -86,12 +87,22 @@ func TestAccImage_queryGeneratesConfigThatPlansClean(t *testing.T) {
 			t.Fatalf("the generated configuration does not import image %s", id)
 		}
 	}
-	cli.MustRun("apply", "-auto-approve", "-input=false")
+	if !strings.Contains(generated, "os_distro") || strings.Contains(generated, "x_cloud_region") {
+		t.Errorf("the generated configuration should carry the images' properties, not the server's own:\n%s", generated)
+	}
+	if r := cli.MustRun("apply", "-auto-approve", "-input=false"); !strings.Contains(r.Stdout, "2 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("applying the generated configuration should only import:\n%s", r.Stdout)
+	}
 	if r := cli.Run("plan", "-detailed-exitcode", "-input=false"); r.Err != nil {
 		t.Errorf("the plan after importing the generated configuration is not empty: %v\n%s", r.Err, r.Stdout)
 	}
 	if n := len(srv.Images()); n != 2 {
 		t.Errorf("%d images on the server, want the 2 imported", n)
+	}
+	for _, img := range srv.Images() {
+		if img.Properties["os_distro"] != "debian" {
+			t.Errorf("image %s lost its properties: %v", img.ID, img.Properties)
+		}
 	}
 }
 
