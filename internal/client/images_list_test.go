@@ -29,7 +29,7 @@ func TestParseImageSort_invalid(t *testing.T) {
 		"":                  "empty",
 		"  ":                "empty",
 		"name:asc,":         "sort key 2 of",
-		"nmae:asc":          `"nmae" is not a sort key`,
+		"colour:asc":        `"colour" is not a sort key`,
 		"visibility":        `"visibility" is not a sort key`,
 		"name:up":           `the direction of "name" is "up"`,
 		"name:ASC":          `is "ASC", not asc or desc`,

@@ -129,9 +129,9 @@ func storedData(t *testing.T, srv *mockserver.Server, id string) []byte {
 // wire, identity re-authentication included.
 func beneathRetries(t *testing.T, c *Client, wrap func(next http.RoundTripper) http.RoundTripper) {
 	t.Helper()
-	tr, ok := c.image.ProviderClient.HTTPClient.Transport.(*transport)
+	tr, ok := c.image.HTTPClient.Transport.(*transport)
 	if !ok {
-		t.Fatalf("the client's transport is a %T", c.image.ProviderClient.HTTPClient.Transport)
+		t.Fatalf("the client's transport is a %T", c.image.HTTPClient.Transport)
 	}
 	tr.base = wrap(tr.base)
 }

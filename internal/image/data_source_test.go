@@ -483,7 +483,7 @@ resource "cloudimages_image" "later" {
 	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
 		plan("cloudimages_images", `  disk_format = "qcow3"`, `with data.cloudimages_images.x`, "disk_format", "value must be one of", `"qcow2"`),
 		plan("cloudimages_image", `  container_format = "tar"`, `with data.cloudimages_image.x`, "container_format", "value must be one of", `"bare"`),
-		plan("cloudimages_images", `  sort = "nmae:asc"`, "Invalid sort", "sort", `"nmae" is not a sort key`,
+		plan("cloudimages_images", `  sort = "colour:asc"`, "Invalid sort", "sort", `"colour" is not a sort key`,
 			`for example "name:asc,created_at:desc"`, "name, status, container_format"),
 		plan("cloudimages_images", `  sort = "name:up"`, "Invalid sort", `The direction of "name" is "up", not asc or desc`),
 		plan("cloudimages_images", `  sort = "name:asc,name:desc"`, "Invalid sort", `"name" appears twice`),
