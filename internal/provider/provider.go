@@ -94,7 +94,7 @@ func schemaAttribute(a argument) schema.Attribute {
 	attr := schema.StringAttribute{Optional: true, Sensitive: a.sensitive, MarkdownDescription: a.description()}
 	switch a.name {
 	case client.AttrAuthURL:
-		attr.Validators = []validator.String{validate.HTTPURL("https://identity.api.rackspacecloud.com/v2.0/")}
+		attr.Validators = []validator.String{validate.HTTPURL(DefaultAuthURL)}
 	case client.AttrEndpoint:
 		attr.Validators = []validator.String{validate.HTTPURL("https://dfw.images.api.rackspacecloud.com/v2")}
 	}
