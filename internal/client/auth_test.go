@@ -52,7 +52,8 @@ func TestNew_v2APIKeyDefaultRegionVersionedCatalog(t *testing.T) {
 	if c.TenantID() != acct.TenantID {
 		t.Errorf("TenantID() = %q", c.TenantID())
 	}
-	if want := srv.ImageURL() + "/"; c.ImageEndpoint() != want {
+	dfw := srv.InRegion("DFW")
+	if want := dfw.ImageURL() + "/"; c.ImageEndpoint() != want {
 		t.Errorf("ImageEndpoint() = %q, want %q", c.ImageEndpoint(), want)
 	}
 	// The tenant is sent: someone else's is refused.
@@ -62,7 +63,7 @@ func TestNew_v2APIKeyDefaultRegionVersionedCatalog(t *testing.T) {
 		t.Errorf("another tenant: %v", err)
 	}
 
-	id := seedImage(t, srv, map[string]any{"name": "x"}, nil)
+	id := seedImage(t, dfw, map[string]any{"name": "x"}, nil)
 	sent := recordRequests(t, c)
 	got, err := c.GetImage(testCtx(t), id)
 	if err != nil {
@@ -72,7 +73,7 @@ func TestNew_v2APIKeyDefaultRegionVersionedCatalog(t *testing.T) {
 		t.Errorf("name %q", got.Name)
 	}
 	reqs := sent.images()
-	if p := reqs[len(reqs)-1].Path; p != "/image/v2/images/"+got.ID {
+	if p := reqs[len(reqs)-1].Path; p != "/DFW/image/v2/images/"+got.ID {
 		t.Errorf("GET path %q (no /v2/v2/ please)", p)
 	}
 	if ua := reqs[0].Header.Get("User-Agent"); !strings.Contains(ua, "gophercloud/") {
@@ -234,7 +235,7 @@ func TestNew_regionSelection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Region() != "ORD" || c.ImageEndpoint() != srv.URL()+"/image/v2/" {
+	if c.Region() != "ORD" || c.ImageEndpoint() != srv.InRegion("ORD").ImageURL()+"/" {
 		t.Errorf("region %q endpoint %q", c.Region(), c.ImageEndpoint())
 	}
 
@@ -323,11 +324,11 @@ func TestNew_endpointOverrideWithCredentials(t *testing.T) {
 	acct := alice
 	acct.DefaultRegion = "ORD"
 	srv := startMock(t, mockserver.Options{Regions: []string{"DFW", "ORD"}, Accounts: []mockserver.Account{acct}})
-	c, err := New(testCtx(t), Config{AuthURL: srv.IdentityV2URL(), Username: acct.Username, APIKey: acct.APIKey, Endpoint: srv.URL() + "/internal/image/v2"})
+	c, err := New(testCtx(t), Config{AuthURL: srv.IdentityV2URL(), Username: acct.Username, APIKey: acct.APIKey, Endpoint: srv.URL() + "/internal/ORD/image/v2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ImageEndpoint() != srv.URL()+"/internal/image/v2/" || c.TenantID() != acct.TenantID || c.Region() != "ORD" {
+	if c.ImageEndpoint() != srv.URL()+"/internal/ORD/image/v2/" || c.TenantID() != acct.TenantID || c.Region() != "ORD" {
 		t.Errorf("endpoint %q tenant %q region %q", c.ImageEndpoint(), c.TenantID(), c.Region())
 	}
 	if _, err := c.ListImages(testCtx(t), ListImagesInput{}); err != nil {

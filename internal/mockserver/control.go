@@ -35,11 +35,12 @@ func (s *Server) controlTable() []controlRoute {
 		{"POST", "/_mock/faults", `arm a fault: {"method", "path" (a Go regexp), "status", "times", "retry_after", "latency_ms", "drop", "lose_answer", "truncate_body", "kill_upload_after", "share" (0–1: the probability that a matching request gets it), "seed" (of that draw)}`, s.postFault},
 		{"DELETE", "/_mock/faults", "disarm every fault, task faults included", s.deleteFaults},
 		{"POST", "/_mock/task-faults", `make the next tasks fail: {"type" ("import", "export" or "" for any), "message", "times"}`, s.postTaskFault},
-		{"POST", "/_mock/images/{image_id}/kill", `force an image to killed: {"reason"}`, s.postKillImage},
+		{"POST", "/_mock/images/{image_id}/kill", `force an image to killed: {"reason"}; ?region=ORD for another region than the first`, s.postKillImage},
 		{"POST", "/_mock/tokens/expire", "invalidate every token issued so far (the next call gets 401)", s.postExpireTokens},
 		{"PUT", "/_mock/tokens/ttl", `lifetime of the tokens issued from now on: {"ttl": "30s"}`, s.putTokenTTL},
 		{"GET", "/_mock/counters", `requests per route: {"GET /image/v2/images/{image_id}": 3, …}`, s.getCounters},
 		{"DELETE", "/_mock/counters", "set every counter back to zero, the faults fired included", s.deleteCounters},
+		{"GET", "/_mock/regions", `the regions, the first being the default: [{"name", "image_url", "object_store_url"}] (the object store of tenant {tenant_id})`, s.listRegions},
 	}
 }
 
@@ -85,6 +86,7 @@ func (s *Server) controlIndex(w http.ResponseWriter, _ *http.Request, _ *call) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"about": "Control path of the Cloud Images mock: faults, tokens and request counters. " +
 			"No token needed; these requests are never counted or faulted. " +
+			"Routes about an image take ?region= (default: the first region); the rest are server-wide. " +
 			"Documented in cmd/cloudimages-mock/README.md.",
 		"routes": routes,
 	})
@@ -142,11 +144,16 @@ func (s *Server) postKillImage(w http.ResponseWriter, r *http.Request, c *call) 
 		controlErrors.write(w, r, err)
 		return
 	}
+	v, rerr := s.controlRegion(r)
+	if rerr != nil {
+		controlErrors.write(w, r, rerr)
+		return
+	}
 	if in.Reason == "" {
 		in.Reason = "killed through " + r.URL.Path
 	}
-	if err := s.KillImage(c.params["image_id"], in.Reason); err != nil {
-		controlErrors.write(w, r, errorf(http.StatusNotFound, "no image %s", c.params["image_id"]))
+	if err := v.KillImage(c.params["image_id"], in.Reason); err != nil {
+		controlErrors.write(w, r, errorf(http.StatusNotFound, "no image %s%s", c.params["image_id"], v.inRegion()))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -37,7 +37,7 @@ func TestControl_Index(t *testing.T) {
 		}
 		want := []string{"GET /_mock/", "GET /_mock/faults", "POST /_mock/faults", "DELETE /_mock/faults",
 			"POST /_mock/task-faults", "POST /_mock/images/{image_id}/kill", "POST /_mock/tokens/expire",
-			"PUT /_mock/tokens/ttl", "GET /_mock/counters", "DELETE /_mock/counters"}
+			"PUT /_mock/tokens/ttl", "GET /_mock/counters", "DELETE /_mock/counters", "GET /_mock/regions"}
 		if !equalStrings(listed, want) {
 			t.Errorf("routes %v", listed)
 		}

@@ -96,9 +96,12 @@ func styleFor(path string) errStyle {
 	return glanceErrors
 }
 
-// ServeHTTP runs every request through the same steps: count, fault, authenticate, method,
-// handler. Faulted requests are counted; those a fault answers are not processed. The
-// control path (/_mock/) is neither counted nor faulted.
+// ServeHTTP runs every request through the same steps: region, count, fault,
+// authenticate, method, handler. Faulted requests are counted; those a fault answers are
+// not processed. The control path (/_mock/) is neither counted nor faulted. A fault's
+// path is matched against the path as sent (less an /internal or /admin prefix), so with
+// several regions "^/ORD/" singles one out; routes and counters see it without its
+// region.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.life.enter() {
 		http.Error(w, "server closing", http.StatusServiceUnavailable)
@@ -116,15 +119,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	rt, params := s.router.match(r.URL.EscapedPath())
-	style := styleFor(r.URL.Path)
+	v, rr, ok := s.regionOf(r)
+	if !ok {
+		defer s.recoverPanic(rec, r, styleFor(r.URL.Path))
+		s.noRegion(rec, r)
+		return
+	}
+	rt, params := v.router.match(rr.URL.EscapedPath())
+	style := styleFor(rr.URL.Path)
 	if rt != nil {
 		style = rt.style
 		rec.route = rt.template
 		s.counts.add(r.Method + " " + rt.template)
 	}
 	defer s.recoverPanic(rec, r, style)
-	serve := func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, rt, params, style) }
+	serve := func(w http.ResponseWriter, r *http.Request) { v.serve(w, v.unprefixed(r), rt, params, style) }
 	f, faulted := s.faults.take(r)
 	if faulted && s.applyFault(rec, r, style, f) {
 		return // answered or dropped by the fault

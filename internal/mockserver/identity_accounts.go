@@ -70,7 +70,7 @@ func (s *Server) asRackspaceAccount(who principal) principal {
 	}
 	who.TenantName = who.TenantID
 	if who.DefaultRegion == "" {
-		who.DefaultRegion = s.regions[0]
+		who.DefaultRegion = s.regions[0].name
 	}
 	return who
 }

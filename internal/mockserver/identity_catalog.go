@@ -12,15 +12,16 @@ const v2TimeLayout = "2006-01-02T15:04:05.000Z"
 const v3TimeLayout = "2006-01-02T15:04:05.000000Z"
 
 // v2Catalog is the serviceCatalog of a v2.0 access document: Keystone itself, the image
-// service and the object store, one endpoint per region (Rackspace style: publicURL plus
-// tenantId), each with its internalURL (Rackspace's ServiceNet) and, outside the
-// rackspace flavour, the adminURL Keystone v2 lists.
+// service and the object store, one endpoint per region with that region's URL
+// (Rackspace style: publicURL plus tenantId), each with its internalURL (Rackspace's
+// ServiceNet) and, outside the rackspace flavour, the adminURL Keystone v2 lists.
 func (s *Server) v2Catalog(who principal) []map[string]any {
-	endpoints := func(url string) []map[string]any {
+	endpoints := func(urlOf func(v *Server) string) []map[string]any {
 		var eps []map[string]any
-		for _, region := range s.regions {
+		for _, v := range s.views {
+			url := urlOf(v)
 			ep := map[string]any{
-				"region": region, "tenantId": who.TenantID,
+				"region": v.name, "tenantId": who.TenantID,
 				"publicURL": url, "internalURL": s.interfaceURL("internal", url),
 			}
 			if !s.rackspace() {
@@ -32,10 +33,10 @@ func (s *Server) v2Catalog(who principal) []map[string]any {
 	}
 	return []map[string]any{
 		{"name": "keystone", "type": "identity", "endpoints": []map[string]any{{
-			"region": s.regions[0], "publicURL": s.url + "/identity/v2.0",
+			"region": s.regions[0].name, "publicURL": s.url + "/identity/v2.0",
 		}}},
-		{"name": "cloudImages", "type": "image", "endpoints": endpoints(s.catalogImageURL())},
-		{"name": "cloudFiles", "type": "object-store", "endpoints": endpoints(s.ObjectStoreURL(who.TenantID))},
+		{"name": "cloudImages", "type": "image", "endpoints": endpoints((*Server).catalogImageURL)},
+		{"name": "cloudFiles", "type": "object-store", "endpoints": endpoints(objectStoreOf(who))},
 	}
 }
 
@@ -55,25 +56,32 @@ func (s *Server) interfaceURL(iface, url string) string {
 }
 
 // v3Catalog is the catalog of a v3 token: every endpoint under the three interfaces,
-// one endpoint each (Keystone style).
+// in every region with that region's URL (Keystone style: one endpoint per region and
+// interface). Identity is global: each region lists the same one.
 func (s *Server) v3Catalog(who principal) []map[string]any {
-	entry := func(name, typ, url string) map[string]any {
+	entry := func(name, typ string, urlOf func(v *Server) string) map[string]any {
 		var eps []map[string]any
-		for _, region := range s.regions {
+		for _, v := range s.views {
+			url := urlOf(v)
 			for _, iface := range Interfaces {
 				eps = append(eps, map[string]any{
-					"id": stableID(typ + "/" + region + "/" + iface), "interface": iface,
-					"region": region, "region_id": region, "url": s.interfaceURL(iface, url),
+					"id": stableID(typ + "/" + v.name + "/" + iface), "interface": iface,
+					"region": v.name, "region_id": v.name, "url": s.interfaceURL(iface, url),
 				})
 			}
 		}
 		return map[string]any{"id": stableID(typ), "name": name, "type": typ, "endpoints": eps}
 	}
 	return []map[string]any{
-		entry("keystone", "identity", s.url+"/identity"),
-		entry("glance", "image", s.catalogImageURL()),
-		entry("cloudFiles", "object-store", s.ObjectStoreURL(who.TenantID)),
+		entry("keystone", "identity", func(*Server) string { return s.url + "/identity" }),
+		entry("glance", "image", (*Server).catalogImageURL),
+		entry("cloudFiles", "object-store", objectStoreOf(who)),
 	}
+}
+
+// objectStoreOf is who's object store account in a region, for the catalogs.
+func objectStoreOf(who principal) func(v *Server) string {
+	return func(v *Server) string { return v.ObjectStoreURL(who.TenantID) }
 }
 
 // stableID is a Keystone-looking id that stays the same for the life of the process.

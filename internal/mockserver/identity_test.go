@@ -128,7 +128,7 @@ func TestIdentityV2_CatalogShape(t *testing.T) {
 	}
 	for i, region := range []string{"DFW", "ORD"} {
 		ep := eps[i].(map[string]any)
-		if ep["region"] != region || ep["publicURL"] != s.URL()+"/image" || ep["tenantId"] != producer {
+		if ep["region"] != region || ep["publicURL"] != s.URL()+"/"+region+"/image" || ep["tenantId"] != producer {
 			t.Errorf("endpoint %d = %v", i, ep)
 		}
 	}

@@ -12,7 +12,7 @@ func (s *Server) imageVersionDoc(id string) map[string]any {
 		status = "CURRENT"
 	}
 	return map[string]any{"id": id, "status": status, "links": []map[string]any{
-		{"rel": "self", "href": s.url + "/image/v2/"},
+		{"rel": "self", "href": s.regionURL() + "/image/v2/"},
 	}}
 }
 

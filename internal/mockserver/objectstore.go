@@ -54,9 +54,11 @@ const (
 
 func (s *Server) objectDir() string { return filepath.Join(s.dataDir, "objects") }
 
-// ObjectStoreURL is the tenant's object store account, what the catalog advertises.
+// ObjectStoreURL is the tenant's object store account in the view's region, what the
+// catalog advertises: "…/object/v1/AUTH_<tenant>", "…/ORD/object/v1/AUTH_<tenant>" with
+// several regions.
 func (s *Server) ObjectStoreURL(tenantID string) string {
-	return s.url + "/object/v1/AUTH_" + tenantID
+	return s.regionURL() + "/object/v1/AUTH_" + tenantID
 }
 
 func containerNameError(name string) *apiError {

@@ -15,23 +15,35 @@ import (
 	"time"
 )
 
-// Server is a running mock. All methods are safe for concurrent use.
+// Server is a running mock, as seen from one of its regions: the methods of the image
+// API's state (Image, UpdateImage, Members, Task, PutObject, ImageURL, ...) act on that
+// region, the rest (identity, faults, counters, the clock, Close) on the whole server.
+// Start returns the first region's; InRegion gives the others. All methods are safe for
+// concurrent use.
 //
-// Lock order. The API state lives in one store per area, each with its own lock. A lock
-// may be taken while another is held only in this order:
+// Lock order. The API state lives in one store per area, each with its own lock, and a
+// region is one set of those stores (server_regions.go). A lock may be taken while
+// another is held only in this order, within one region:
 //
 //	tasks → images → members
 //
 // (a finishing task stores its image; an image's visibility, the member_status filter
-// and a delete read or drop its members; the members handlers check the image). Every
-// other lock is a leaf, never held while another is taken: identity, objects, faults,
-// counts, ifaceMu, the lifecycle's and a FakeClock's. closeMu is Close's alone. No lock
-// is held while image or object data streams: files are opened under a lock and copied
-// without it.
+// and a delete read or drop its members; the members handlers check the image). No lock
+// of one region is taken while another region's is held. Every other lock is a leaf,
+// never held while another is taken: identity, objects, faults, counts, ifaceMu, the
+// lifecycle's and a FakeClock's. closeMu is Close's alone. No lock is held while image
+// or object data streams: files are opened under a lock and copied without it.
 type Server struct {
+	*shared // the whole server: identity, the listener, faults, counters, the regions
+	*region // the region this view addresses: its images, members, tasks and objects
+}
+
+// shared is what every region of a server shares.
+type shared struct {
 	opts     Options
 	accounts []Account
-	regions  []string
+	regions  []*region // Options.Regions, in their order; the first is the default
+	views    []*Server // one per region, made at Start: views[i] addresses regions[i]
 	now      func() time.Time
 	dataDir  string
 	ownDir   bool   // dataDir was created by Start and is removed by Close
@@ -41,7 +53,6 @@ type Server struct {
 
 	http    *http.Server
 	url     string
-	router  *router
 	control *router // the /_mock/ control path
 	life    lifecycle
 	done    chan struct{} // closed when Close starts, to end waits in handlers
@@ -49,20 +60,15 @@ type Server struct {
 	closed  bool
 
 	faults faultTable
-	counts counterTable
+	counts counterTable // by route template, every region together
 
 	ifaceMu     sync.Mutex
 	ifaceCounts map[string]int // requests by the catalog interface they came through
 
-	// The API state, one small store per area, each with its own lock (see the lock order
-	// above). A store's fields are touched only by its area's files, inside its lock;
-	// other areas call its methods.
-	identity *identityStore // identity_store.go: tokens, application credentials, token TTL
-	images   *imageStore    // images_store.go: images (image data keeps its bookkeeping on them)
-	members  *memberStore   // members_store.go: members, by image
-	tasks    *taskStore     // tasks_store.go: tasks
-	objects  *objectStore   // objectstore_store.go: containers and objects, by tenant
-	delay    atomic.Int64   // a time.Duration (Options.Delay, SetDelay): the pace of asynchronous steps
+	// Identity is global, as Keystone is: one store for every region (identity_store.go:
+	// tokens, application credentials, token TTL). A region's stores are on its region.
+	identity *identityStore
+	delay    atomic.Int64 // a time.Duration (Options.Delay, SetDelay): the pace of asynchronous steps
 
 	extraReadOnly map[string]string // Options.ExtraReadOnlyProperties; never changed after Start
 }
@@ -72,31 +78,24 @@ func Start(opts Options) (*Server, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	s := &Server{
+	sh := &shared{
 		opts:     opts,
 		accounts: slices.Clone(opts.Accounts), // the caller may reuse its slices
-		regions:  slices.Clone(opts.Regions),
 		now:      opts.Now,
 		done:     make(chan struct{}),
-		images:   newImageStore(),
-		members:  newMemberStore(),
-		tasks:    newTaskStore(),
 
 		ifaceCounts: map[string]int{},
 
 		extraReadOnly: maps.Clone(opts.ExtraReadOnlyProperties), // the caller may reuse its map
 	}
-	if s.accounts == nil {
-		s.accounts = DefaultAccounts()
+	if sh.accounts == nil {
+		sh.accounts = DefaultAccounts()
 	}
-	if len(s.regions) == 0 {
-		s.regions = []string{"MOCK"}
+	if sh.now == nil {
+		sh.now = time.Now
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := sh.addRegions(opts.Regions) // the first region's view
 	s.delay.Store(int64(opts.Delay))
-	s.objects = newObjectStore(s.now())
 	s.identity = newIdentityStore(opts.TokenTTL)
 	if err := s.openDataDir(); err != nil {
 		return nil, err
@@ -121,7 +120,9 @@ func Start(opts Options) (*Server, error) {
 		ln, scheme = tlsLn, "https://"
 	}
 	s.url = scheme + ln.Addr().String()
-	s.router = s.routes()
+	for _, v := range s.views {
+		v.router = v.routes() // each region's handlers act on its stores
+	}
 	s.control = s.controlRoutes()
 	// net/http's own complaints (TLS handshakes a client refused, ...) go to the request
 	// log, not to stderr.

@@ -18,8 +18,13 @@ type Options struct {
 	// service: each step of an interoperable import (web-download, glance-direct) and of
 	// a task, and so everything of the rackspace flavour. An upload (PUT .../file) is
 	// synchronous, as in Glance: active when the 204 is sent. 0 = at once.
-	Delay    time.Duration
-	Regions  []string  // regions of the endpoints in the catalog; nil → ["MOCK"]
+	Delay time.Duration
+	// Regions are the server's regions, each with its own images, members, tasks and
+	// object store, and its image and object-store endpoints in the catalog; identity is
+	// global. nil or empty → [DefaultRegion] ("MOCK"), served without a path prefix; with
+	// several, each region's API is under "/<region>" ("/ORD/image/v2/..."). CheckRegions
+	// says which names are allowed.
+	Regions  []string
 	Accounts []Account // nil → DefaultAccounts()
 	// ImageEndpoint is the form of the catalog's image URL: "" follows the flavour (what
 	// the real service advertises), ImageEndpointUnversioned ("unversioned") ends it in
@@ -72,6 +77,9 @@ func (o Options) check() error {
 	default:
 		return fmt.Errorf("mockserver: unknown image endpoint %q (want %q or %q)",
 			o.ImageEndpoint, ImageEndpointVersioned, ImageEndpointUnversioned)
+	}
+	if err := CheckRegions(o.Regions); err != nil {
+		return fmt.Errorf("mockserver: Regions: %w", err)
 	}
 	return checkExtraReadOnly(o.ExtraReadOnlyProperties)
 }

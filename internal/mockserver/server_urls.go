@@ -11,8 +11,12 @@ func (s *Server) IdentityV2URL() string { return s.url + "/identity/v2.0/" }
 // IdentityV3URL is the identity v3 endpoint.
 func (s *Server) IdentityV3URL() string { return s.url + "/identity/v3/" }
 
-// ImageURL is the versioned image endpoint, what the catalog shows by default.
-func (s *Server) ImageURL() string { return s.url + "/image/v2" }
+// ImageURL is the versioned image endpoint of the view's region, what the catalog shows
+// by default: "…/image/v2" with one region, "…/ORD/image/v2" with several.
+func (s *Server) ImageURL() string { return s.regionURL() + "/image/v2" }
+
+// regionURL is the root of the view's region: URL, then "/<region>" with several.
+func (s *Server) regionURL() string { return s.url + s.prefix }
 
 // CAFile is the path of the PEM of the CA that signed the server's certificate, for
 // clients to trust (OS_CACERT); "" without Options.TLS.
@@ -30,7 +34,7 @@ func (s *Server) catalogImageURL() string {
 		unversioned = true
 	}
 	if unversioned {
-		return s.url + "/image"
+		return s.regionURL() + "/image"
 	}
 	return s.ImageURL()
 }
