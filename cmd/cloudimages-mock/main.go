@@ -92,6 +92,15 @@ func options(args []string, getenv func(string) string, stderr io.Writer) (mocks
 	if v := getenv("MOCK_FLAVOR"); v != "" {
 		opts.Flavor = v
 	}
+	if v := getenv("MOCK_REGIONS"); v != "" {
+		opts.Regions = strings.Split(v, ",")
+		for i := range opts.Regions {
+			opts.Regions[i] = strings.TrimSpace(opts.Regions[i])
+		}
+		if err := mockserver.CheckRegions(opts.Regions); err != nil {
+			return opts, fmt.Errorf("MOCK_REGIONS=%s: %w", v, err)
+		}
+	}
 	switch v := getenv("MOCK_IMAGE_ENDPOINT"); v {
 	case "", mockserver.ImageEndpointVersioned, mockserver.ImageEndpointUnversioned:
 		opts.ImageEndpoint = v
@@ -167,6 +176,9 @@ func writeClientCertificate(srv *mockserver.Server) error {
 func exports(srv *mockserver.Server, opts mockserver.Options) []string {
 	a := mockserver.DefaultAccounts()[0]
 	out := []string{"OS_AUTH_URL=" + srv.IdentityV2URL(), "OS_USERNAME=" + a.Username, "OS_API_KEY=" + a.APIKey}
+	if regions := srv.Regions(); len(regions) > 1 {
+		out = append(out, "OS_REGION_NAME="+regions[0]) // the provider's default; each resource may set its own
+	}
 	if srv.CAFile() != "" {
 		out = append(out, "OS_CACERT="+srv.CAFile())
 	}
@@ -183,8 +195,14 @@ func banner(srv *mockserver.Server, opts mockserver.Options, seeded string) stri
 	fmt.Fprintf(&b, "Cloud Images mock listening on %s (flavor %s, delay %s)\n\n", srv.URL(), opts.Flavor, opts.Delay)
 	fmt.Fprintf(&b, "  identity v2.0  %s\n", srv.IdentityV2URL())
 	fmt.Fprintf(&b, "  identity v3    %s\n", srv.IdentityV3URL())
-	fmt.Fprintf(&b, "  image          %s\n", srv.ImageURL())
-	fmt.Fprintf(&b, "  object store   %s (producer; others: AUTH_<tenant id>)\n", srv.ObjectStoreURL(accounts[0].TenantID))
+	for _, name := range srv.Regions() {
+		v := srv.InRegion(name)
+		if len(srv.Regions()) > 1 {
+			fmt.Fprintf(&b, "  region %s\n", name)
+		}
+		fmt.Fprintf(&b, "  image          %s\n", v.ImageURL())
+		fmt.Fprintf(&b, "  object store   %s (producer; others: AUTH_<tenant id>)\n", v.ObjectStoreURL(accounts[0].TenantID))
+	}
 	fmt.Fprintf(&b, "  data dir       %s\n", srv.DataDir())
 	if len(opts.ExtraReadOnlyProperties) > 0 {
 		fmt.Fprintf(&b, "  read-only      %s (on every image)\n", formatProperties(opts.ExtraReadOnlyProperties))

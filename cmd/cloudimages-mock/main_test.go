@@ -373,3 +373,46 @@ func TestBanner_clientCertificates(t *testing.T) {
 		t.Fatalf("with the written certificate: %s", resp.Status)
 	}
 }
+
+// TestRegions_envBannerAndSeed: MOCK_REGIONS gives a server of those regions,
+// each listed in the banner with its endpoints and seeded with the sample, and
+// the banner's exports name the first region as the provider's; a bad list
+// is refused before anything starts.
+func TestRegions_envBannerAndSeed(t *testing.T) {
+	t.Parallel()
+	opts, err := options(nil, env(map[string]string{"MOCK_REGIONS": "DFW, ORD,IAD"}), io.Discard)
+	if err != nil || strings.Join(opts.Regions, ",") != "DFW,ORD,IAD" {
+		t.Fatalf("MOCK_REGIONS: %q, %v", opts.Regions, err)
+	}
+	for _, bad := range []string{"DFW,DFW", "DFW,,ORD", "image"} {
+		if _, err := options(nil, env(map[string]string{"MOCK_REGIONS": bad}), io.Discard); err == nil ||
+			!strings.Contains(err.Error(), "MOCK_REGIONS="+bad) {
+			t.Errorf("MOCK_REGIONS=%s: %v", bad, err)
+		}
+	}
+
+	opts.Addr, opts.Delay = "127.0.0.1:0", 0
+	srv, err := mockserver.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	seeded, err := seed(srv)
+	if err != nil || !strings.Contains(seeded, "in each of the 3 regions") {
+		t.Fatalf("seed: %q, %v", seeded, err)
+	}
+	for _, region := range srv.Regions() {
+		if _, ok := srv.InRegion(region).Object("100001", "images", "sample.vhd"); !ok {
+			t.Errorf("no sample in %s", region)
+		}
+	}
+	b := banner(srv, opts, seeded)
+	for _, want := range []string{"region ORD", srv.URL() + "/ORD/image/v2", srv.URL() + "/IAD/object/v1/AUTH_100001", "export OS_AUTH_URL="} {
+		if !strings.Contains(b, want) {
+			t.Errorf("banner lacks %q:\n%s", want, b)
+		}
+	}
+	if !strings.Contains(b, "OS_REGION_NAME=DFW") {
+		t.Errorf("banner does not name the default region:\n%s", b)
+	}
+}

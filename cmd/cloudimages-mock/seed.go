@@ -11,9 +11,23 @@ import (
 // small enough to start at once.
 const sampleSize = 1 << 20
 
-// seed gives the producer something to import and somewhere to export to, and describes
-// it for the banner.
+// seed gives the producer something to import and somewhere to export to in every
+// region, and describes it for the banner.
 func seed(srv *mockserver.Server) (string, error) {
+	var seeded string
+	for _, name := range srv.Regions() {
+		var err error
+		if seeded, err = seedRegion(srv.InRegion(name)); err != nil {
+			return "", fmt.Errorf("region %s: %w", name, err)
+		}
+	}
+	if n := len(srv.Regions()); n > 1 {
+		seeded += fmt.Sprintf(", in each of the %d regions", n)
+	}
+	return seeded, nil
+}
+
+func seedRegion(srv *mockserver.Server) (string, error) {
 	tenant := mockserver.DefaultAccounts()[0].TenantID
 	for _, c := range []string{"images", "exports"} {
 		if err := srv.CreateContainer(tenant, c); err != nil {
