@@ -24,11 +24,13 @@ func main() {
 		quietUnlessLogging()
 	}
 
+	stopProfiles := startProfiles()
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         provider.Address,
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stopProfiles()
 	if err != nil {
 		log.Fatal(err)
 	}

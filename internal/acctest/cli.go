@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -137,6 +138,12 @@ func NewCLIWith(t *testing.T, config string, others []DevProvider, env ...string
 
 // Dir is the working directory.
 func (c *CLI) Dir() string { return c.dir }
+
+// WithEnv is the same working directory with more environment variables
+// ("KEY=value") for its commands, e.g. to profile one of them.
+func (c *CLI) WithEnv(env ...string) *CLI {
+	return &CLI{t: c.t, dir: c.dir, env: append(slices.Clone(c.env), env...)}
+}
 
 // Result is what one terraform command printed.
 type Result struct {

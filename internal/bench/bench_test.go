@@ -231,6 +231,7 @@ resource "mini_thing" "many" {
 		gets, auths, exact = max(gets, g), max(auths, a), exact && g == sz.refresh && a == 1
 		return d
 	})
+	profilePlan(t, images, "refresh")
 	limit := 1.5 * floorTime.Seconds()
 	return []row{
 		{

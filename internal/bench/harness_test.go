@@ -365,3 +365,25 @@ func providerOf(pid int, dir string) bool {
 	cwd, err := os.Readlink("/proc/" + fields[1] + "/cwd")
 	return err == nil && cwd == dir
 }
+
+// profilePlan runs one more, untimed, plan in cli's directory with the
+// provider writing pprof profiles (CLOUDIMAGES_PROFILE_DIR, see profile.go
+// at the module root) into $CLOUDIMAGES_BENCH_PROFILE/name, when
+// CLOUDIMAGES_BENCH_PROFILE is set; `go tool pprof DIR/cpu-*.pprof` reads
+// them.
+func profilePlan(t *testing.T, cli *acctest.CLI, name string) {
+	t.Helper()
+	base := os.Getenv("CLOUDIMAGES_BENCH_PROFILE")
+	if base == "" {
+		return
+	}
+	dir, err := filepath.Abs(filepath.Join(base, name))
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.WithEnv("CLOUDIMAGES_PROFILE_DIR="+dir).MustRun("plan", "-input=false")
+	t.Logf("profiles of the provider during a plan of %s: %s", name, dir)
+}
