@@ -87,7 +87,10 @@ func TestAccProvider_regions(t *testing.T) {
 		Regions:  []string{"DFW", "ORD"},
 		Accounts: []mockserver.Account{withDefault, acctest.Consumer},
 	})
-	id := acctest.CreateImageOutOfBand(t, srv, withDefault, "mine", acctest.WriteImageFile(t, "d.raw", 100, 1))
+	// One image in each region: each endpoint sees its own alone.
+	data := acctest.WriteImageFile(t, "d.raw", 100, 1)
+	inDFW := acctest.CreateImageOutOfBand(t, srv.InRegion("DFW"), withDefault, "mine", data)
+	inORD := acctest.CreateImageOutOfBand(t, srv.InRegion("ORD"), withDefault, "mine", data)
 
 	acctest.Test(t, resource.TestCase{Steps: []resource.TestStep{
 		{
@@ -99,9 +102,9 @@ func TestAccProvider_regions(t *testing.T) {
 			Config:      acctest.ProviderConfig(srv, withDefault, `region = "SYD"`) + listAll,
 			ExpectError: acctest.ErrorLike("region", "SYD", "DFW", "ORD"),
 		},
-		{Config: acctest.ProviderConfig(srv, withDefault, `region = "DFW"`) + listAll, ConfigStateChecks: seesImage(id)},
+		{Config: acctest.ProviderConfig(srv, withDefault, `region = "DFW"`) + listAll, ConfigStateChecks: seesImage(inDFW)},
 		// The user's RAX-AUTH:defaultRegion picks the endpoint.
-		{Config: acctest.ProviderConfig(srv, withDefault) + listAll, ConfigStateChecks: seesImage(id)},
+		{Config: acctest.ProviderConfig(srv, withDefault) + listAll, ConfigStateChecks: seesImage(inORD)},
 	}})
 }
 
