@@ -131,13 +131,14 @@ func NoImagesLeft(srv *mockserver.Server, tenantID string) func(*terraform.State
 // provider named consumer (the same provider, served separately; see
 // ProviderFactories) as the consumer. Resources pick a side with
 // provider = cloudimages.producer or provider = consumer.
-func ProducerAndConsumer(srv *mockserver.Server) string {
-	consumer := strings.Replace(ProviderConfig(srv, Consumer), `provider "cloudimages"`, `provider "consumer"`, 1)
+// Extra lines go into both blocks.
+func ProducerAndConsumer(srv *mockserver.Server, extra ...string) string {
+	consumer := strings.Replace(ProviderConfig(srv, Consumer, extra...), `provider "cloudimages"`, `provider "consumer"`, 1)
 	return `terraform {
   required_providers {
     cloudimages = { source = "hashicorp/cloudimages" }
     consumer    = { source = "hashicorp/consumer" }
   }
 }
-` + ProviderConfig(srv, Producer, `  alias = "producer"`) + consumer
+` + ProviderConfig(srv, Producer, append([]string{`  alias = "producer"`}, extra...)...) + consumer
 }

@@ -18,16 +18,21 @@ import (
 )
 
 // Attribute is one identity attribute: its name (the same in the state) and
-// its description.
+// its description; an import may leave out an Optional one.
 type Attribute struct {
 	Name, Description string
+	Optional          bool
 }
 
-// Schema is the identity schema of attrs, all required for import.
+// Region is the identity attribute of the object's region, which an import
+// may leave out for the provider's.
+var Region = Attribute{Name: "region", Description: "The object's region; on import, default the provider's.", Optional: true}
+
+// Schema is the identity schema of attrs, required for import unless Optional.
 func Schema(attrs ...Attribute) identityschema.Schema {
 	s := identityschema.Schema{Attributes: map[string]identityschema.Attribute{}}
 	for _, a := range attrs {
-		s.Attributes[a.Name] = identityschema.StringAttribute{RequiredForImport: true, Description: a.Description}
+		s.Attributes[a.Name] = identityschema.StringAttribute{RequiredForImport: !a.Optional, OptionalForImport: a.Optional, Description: a.Description}
 	}
 	return s
 }

@@ -19,10 +19,10 @@ import (
 )
 
 func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, imageIdentity, &resp.State)
 	var plan resourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&plan, &resp.Diagnostics); r == nil {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)

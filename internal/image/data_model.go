@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -111,6 +112,8 @@ type filters struct {
 	Hidden types.Bool `tfsdk:"hidden"`
 	// Sort is Glance's "key:dir,key2:dir2"; null is newest first.
 	Sort types.String `tfsdk:"sort"`
+	// Region is where to search; null is the provider's.
+	Region types.String `tfsdk:"region"`
 }
 
 // defaultSort is the order of the lists when sort is not set: newest first.
@@ -221,6 +224,7 @@ func filterAttributes(alsoOutput bool) map[string]schema.Attribute {
 		hidden += " Shows whether the image is hidden (one read by `id` may be)."
 	}
 	return map[string]schema.Attribute{
+		"region": region.DataSourceAttribute(),
 		"name": schema.StringAttribute{
 			Optional: true, Computed: alsoOutput,
 			MarkdownDescription: shown("Exact name of the image."),

@@ -15,6 +15,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -41,6 +42,7 @@ type dataSourceModel struct {
 	MostRecent   types.Bool   `tfsdk:"most_recent"`
 	MemberStatus types.String `tfsdk:"member_status"`
 	Sort         types.String `tfsdk:"sort"`
+	Region       types.String `tfsdk:"region"`
 }
 
 func (d *imageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -112,11 +114,16 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	img := d.find(ctx, cfg, resp)
+	c := region.Client(d.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	cfg.Region = types.StringValue(c.Region())
+	img := find(ctx, c, cfg, resp)
 	if img == nil {
 		return
 	}
-	out, diags := imageDataFrom(ctx, img, serverSet(ctx, d.client))
+	out, diags := imageDataFrom(ctx, img, serverSet(ctx, c))
 	resp.Diagnostics.Append(diags...)
 	// A filter that was set keeps the value given (Terraform requires it).
 	if !cfg.Tags.IsNull() {
@@ -129,9 +136,9 @@ func (d *imageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-func (d *imageDataSource) find(ctx context.Context, cfg dataSourceModel, resp *datasource.ReadResponse) *client.Image {
+func find(ctx context.Context, c *client.Client, cfg dataSourceModel, resp *datasource.ReadResponse) *client.Image {
 	if !cfg.ID.IsNull() {
-		img, err := d.client.GetImage(ctx, cfg.ID.ValueString())
+		img, err := c.GetImage(ctx, cfg.ID.ValueString())
 		if err != nil {
 			hint := ""
 			if client.IsNotFound(err) {
@@ -147,7 +154,7 @@ func (d *imageDataSource) find(ctx context.Context, cfg dataSourceModel, resp *d
 		Tags: cfg.Tags, Properties: cfg.Properties, SizeMin: cfg.SizeMin, SizeMax: cfg.SizeMax, MemberStatus: cfg.MemberStatus,
 		DiskFormat: cfg.DiskFormat, ContainerFormat: cfg.ContainerFormat, Hidden: cfg.Hidden, Sort: cfg.Sort,
 	}
-	images, diags := search(ctx, d.client, f)
+	images, diags := search(ctx, c, f)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return nil

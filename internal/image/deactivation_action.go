@@ -14,6 +14,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -34,6 +35,7 @@ type deactivationAction struct {
 type deactivationConfig struct {
 	ImageID     types.String `tfsdk:"image_id"`
 	Deactivated types.Bool   `tfsdk:"deactivated"`
+	Region      types.String `tfsdk:"region"`
 }
 
 func (a *deactivationAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -57,6 +59,9 @@ func (a *deactivationAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"deactivated": schema.BoolAttribute{
 				Required: true, MarkdownDescription: "`true` deactivates the image, `false` reactivates it.",
 			},
+			"region": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Region of the image, one of the service catalog's. Default: the provider's `region`.",
+			},
 		},
 	}
 }
@@ -67,12 +72,16 @@ func (a *deactivationAction) Invoke(ctx context.Context, req action.InvokeReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, want := cfg.ImageID.ValueString(), cfg.Deactivated.ValueBool()
-	verb, target, call := "reactivate", client.StatusActive, a.client.ReactivateImage
-	if want {
-		verb, target, call = "deactivate", client.StatusDeactivated, a.client.DeactivateImage
+	c := region.Client(a.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
 	}
-	img, err := a.client.GetImage(ctx, id)
+	id, want := cfg.ImageID.ValueString(), cfg.Deactivated.ValueBool()
+	verb, target, call := "reactivate", client.StatusActive, c.ReactivateImage
+	if want {
+		verb, target, call = "deactivate", client.StatusDeactivated, c.DeactivateImage
+	}
+	img, err := c.GetImage(ctx, id)
 	if err != nil {
 		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("image_id"), "read image "+id, err, "")
 		return
@@ -90,7 +99,7 @@ func (a *deactivationAction) Invoke(ctx context.Context, req action.InvokeReques
 		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("image_id"), fmt.Sprintf("%s image %s", verb, id), err, hint)
 		return
 	}
-	if _, err := a.client.WaitForImage(ctx, id, target); err != nil {
+	if _, err := c.WaitForImage(ctx, id, target); err != nil {
 		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("wait for image %s to become %s", id, target), err, "")
 		return
 	}

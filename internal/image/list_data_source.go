@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 )
 
 var _ datasource.DataSourceWithConfigure = (*imagesDataSource)(nil)
@@ -60,14 +61,19 @@ func (d *imagesDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	images, diags := search(ctx, d.client, cfg.filters)
+	c := region.Client(d.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	cfg.Region = types.StringValue(c.Region())
+	images, diags := search(ctx, c, cfg.filters)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ids := make([]string, 0, len(images))
 	cfg.Images = make([]imageData, 0, len(images))
-	hide := serverSet(ctx, d.client)
+	hide := serverSet(ctx, c)
 	for i := range images {
 		item, diags := imageDataFrom(ctx, &images[i], hide)
 		resp.Diagnostics.Append(diags...)

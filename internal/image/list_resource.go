@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -16,6 +17,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -81,6 +83,7 @@ func (r *imageListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 				Validators: []validator.String{stringvalidator.OneOf(containerFormats...)},
 			},
 			"hidden": listschema.BoolAttribute{Optional: true, MarkdownDescription: hiddenFilterDescription},
+			"region": region.ListAttribute(),
 			"sort": listschema.StringAttribute{
 				Optional: true, MarkdownDescription: sortDescription,
 				Validators: []validator.String{sortValidator{}},
@@ -95,20 +98,28 @@ func (r *imageListResource) List(ctx context.Context, req list.ListRequest, stre
 		stream.Results = listing.Failed(diags)
 		return
 	}
-	imgs, diags := search(ctx, r.client, cfg.filters())
+	var diags diag.Diagnostics
+	c := region.Client(r.client, cfg.Region, &diags)
+	if c == nil {
+		stream.Results = listing.Failed(diags)
+		return
+	}
+	imgs, diags := search(ctx, c, cfg.filters())
 	if diags.HasError() {
 		stream.Results = listing.Failed(diags)
 		return
 	}
 	var hide map[string]bool // what the server sets itself
 	if req.IncludeResource {
-		hide = serverSet(ctx, r.client)
+		hide = serverSet(ctx, c)
 	}
 	stream.Results = listing.Results(ctx, req, imgs, func(img *client.Image, result *list.ListResult) {
 		result.DisplayName = img.Name
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), img.ID)...)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(region.Attr), c.Region())...)
 		if req.IncludeResource {
 			m := listedModel()
+			m.Region = types.StringValue(c.Region())
 			result.Diagnostics.Append(m.setFromAPI(ctx, img)...)
 			// As an import reads them (imported.go), so that the generated
 			// configuration carries them.
@@ -137,6 +148,7 @@ type listConfig struct {
 	ContainerFormat types.String `tfsdk:"container_format"`
 	Hidden          types.Bool   `tfsdk:"hidden"`
 	Sort            types.String `tfsdk:"sort"`
+	Region          types.String `tfsdk:"region"`
 }
 
 func (c listConfig) filters() filters {
@@ -147,7 +159,7 @@ func (c listConfig) filters() filters {
 	return filters{
 		Name: c.Name, NameRegex: c.NameRegex, Visibility: c.Visibility, Owner: c.Owner, Status: c.Status,
 		Tags: tags, Properties: c.Properties, SizeMin: c.SizeMin, SizeMax: c.SizeMax, MemberStatus: c.MemberStatus,
-		DiskFormat: c.DiskFormat, ContainerFormat: c.ContainerFormat, Hidden: c.Hidden, Sort: c.Sort,
+		DiskFormat: c.DiskFormat, ContainerFormat: c.ContainerFormat, Hidden: c.Hidden, Sort: c.Sort, Region: c.Region,
 	}
 }
 

@@ -50,8 +50,8 @@ list "cloudimages_image" "by_name" {
 `, "scratch"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("cloudimages_image.golden", 2),
-					querycheck.ExpectIdentity("cloudimages_image.golden", map[string]knownvalue.Check{"id": knownvalue.StringExact(golden)}),
-					querycheck.ExpectIdentity("cloudimages_image.golden", map[string]knownvalue.Check{"id": knownvalue.StringExact(golden2)}),
+					querycheck.ExpectIdentity("cloudimages_image.golden", map[string]knownvalue.Check{"id": knownvalue.StringExact(golden), "region": knownvalue.StringExact("MOCK")}),
+					querycheck.ExpectIdentity("cloudimages_image.golden", map[string]knownvalue.Check{"id": knownvalue.StringExact(golden2), "region": knownvalue.StringExact("MOCK")}),
 					querycheck.ExpectLength("cloudimages_image.by_name", 1),
 				},
 			},

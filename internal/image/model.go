@@ -31,6 +31,7 @@ type resourceModel struct {
 	VerifyChecksum         types.Bool     `tfsdk:"verify_checksum"`
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 	ImportTaskID           types.String   `tfsdk:"import_task_id"`
+	Region                 types.String   `tfsdk:"region"`
 }
 
 // setFromAPI copies what the server says into the model. Arguments the API

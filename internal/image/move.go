@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 )
 
@@ -59,6 +60,7 @@ type openstackImage struct {
 	CreatedAt       string            `json:"created_at"`
 	UpdatedAt       string            `json:"updated_at"`
 	File            string            `json:"file"`
+	Region          string            `json:"region"`
 }
 
 func moveFromOpenStack(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
@@ -72,6 +74,7 @@ func moveFromOpenStack(ctx context.Context, req resource.MoveStateRequest, resp 
 	}
 	m := listedModel()
 	m.ID = types.StringValue(src.ID)
+	m.Region = tfvalue.String(src.Region) // the region the OpenStack provider used; none: the refresh sets the provider's
 	m.Name = types.StringValue(src.Name)
 	m.ContainerFormat = tfvalue.String(src.ContainerFormat)
 	m.DiskFormat = tfvalue.String(src.DiskFormat)
@@ -107,6 +110,7 @@ func moveFromOpenStack(ctx context.Context, req resource.MoveStateRequest, resp 
 	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
 	if resp.TargetIdentity != nil {
 		resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root("id"), src.ID)...)
+		resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root(region.Attr), m.Region)...)
 	}
 }
 

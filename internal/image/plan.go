@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -47,18 +48,30 @@ func (r *imageResource) ValidateConfig(ctx context.Context, req resource.Validat
 	}
 }
 
-// ModifyPlan checks what only the server can tell (import methods, its image
+// checkingIn is the resource that checks a plan against the server of
+// region: the provider's when the region is unknown yet or not in the
+// catalog (region.Plan says so on the attribute).
+func (r *imageResource) checkingIn(inRegion types.String) *imageResource {
+	if c, err := r.client.ForRegion(inRegion.ValueString()); err == nil && !inRegion.IsUnknown() {
+		return &imageResource{client: c}
+	}
+	return r
+}
+
+// ModifyPlan plans the region, checks what only the server can tell (import methods, its image
 // schema), and replaces the image when the content of its file changed, and
 // only then: a new path to the same bytes is an in-place change of `file`.
 func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or a provider not configured yet (unknown configuration)
 	}
+	region.Plan(ctx, r.client, req, resp)
 	var plan resourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r = r.checkingIn(plan.Region)
 	r.checkPropertyKeys(ctx, plan, &resp.Diagnostics)
 	if req.State.Raw.IsNull() {
 		r.planSourceChecks(ctx, plan, &resp.Diagnostics)

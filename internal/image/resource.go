@@ -8,12 +8,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -48,7 +50,23 @@ func (r *imageResource) Metadata(_ context.Context, req resource.MetadataRequest
 }
 
 func (r *imageResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "id", Description: "The image's UUID."})
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "id", Description: "The image's UUID."}, identity.Region)
+}
+
+// imageIdentity are the state's attributes that identify an image.
+var imageIdentity = []string{"id", region.Attr}
+
+// in is the resource acting in the region of m (the provider's when unset,
+// as for an image saved before resources had a region): its methods call
+// that region's client, and m has the region. Nil, with an error on region,
+// for a region the catalog lacks.
+func (r *imageResource) in(m *resourceModel, diags *diag.Diagnostics) *imageResource {
+	c := region.Client(r.client, m.Region, diags)
+	if c == nil {
+		return nil
+	}
+	m.Region = types.StringValue(c.Region())
+	return &imageResource{client: c}
 }
 
 func (r *imageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -56,10 +74,10 @@ func (r *imageResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State, &req.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, imageIdentity, &resp.State, &req.State)
 	var state resourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&state, &resp.Diagnostics); r == nil {
 		return
 	}
 	if state.importStarted() && !r.readStartedImport(ctx, &state, req.Private, &resp.State, &resp.Diagnostics) {
@@ -87,13 +105,14 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, imageIdentity, &resp.State)
 	var plan, state resourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&plan, &resp.Diagnostics); r == nil {
 		return
 	}
+	state.Region = plan.Region // a new region replaces the image: only one made before regions lacks it
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -138,7 +157,7 @@ func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *imageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state resourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&state, &resp.Diagnostics); r == nil {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -175,17 +194,22 @@ func (r *imageResource) deleteImage(ctx context.Context, id string, protected bo
 	}
 }
 
-// ImportState takes the image's id, as a string or as an identity.
+// ImportState takes the image's id, as a string (REGION/id in another
+// region than the provider's) or as an identity.
 func (r *imageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if identity.Import(ctx, req, resp, "id") {
+	inRegion, id := region.SplitImportID(req.ID, 1)
+	if identity.Import(ctx, req, resp, imageIdentity...) {
 		resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	}
 	if !validate.IsUUID(id) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid import ID",
-			fmt.Sprintf("Expected the image's UUID, such as 6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77; got %q.", id))
+			fmt.Sprintf("Expected the image's UUID, such as 6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77, with the region in front "+
+				"where it is not the provider's (DFW/6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77); got %q.", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	if inRegion != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(region.Attr), inRegion)...)
+	}
 	resp.Diagnostics.Append(markImported(ctx, resp.Private)...)
 }

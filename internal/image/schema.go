@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -37,7 +38,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"server's checksums against its own. A change of the file's content replaces the image; a change " +
 			"of its path alone does not. Metadata changes are applied in place.",
 		Attributes: map[string]schema.Attribute{
-			"id": computed("The image's UUID."),
+			"id":     computed("The image's UUID."),
+			"region": region.ResourceAttribute("image"),
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Name of the image (at most 255 characters).",

@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -10,9 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// ModifyPlan warns when cloudimages_image_member manages the same image, and
-// plans the members map member by member.
+// ModifyPlan plans the region, warns when cloudimages_image_member manages
+// the same image, and plans the members map member by member.
 func (r *accessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	region.Plan(ctx, r.client, req, resp)
 	warnIfManagedTwice(ctx, r.client, req.Plan, managedByAccess, &resp.Diagnostics)
 	planMembers(ctx, req, resp)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -53,6 +54,7 @@ type accessResource struct {
 type accessModel struct {
 	ID        types.String `tfsdk:"id"`
 	ImageID   types.String `tfsdk:"image_id"`
+	Region    types.String `tfsdk:"region"`
 	MemberIDs types.Set    `tfsdk:"member_ids"`
 	Members   types.Map    `tfsdk:"members"`
 }
@@ -62,8 +64,9 @@ var accessMemberType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"status": types.StringType, "created_at": types.StringType, "updated_at": types.StringType,
 }}
 
-// setFromAPI makes the model the image's members as the server has them.
-func (m *accessModel) setFromAPI(imageID string, members []client.Member, diags *diag.Diagnostics) {
+// setFromAPI makes the model the image's members as the server (c's
+// region) has them.
+func (m *accessModel) setFromAPI(c *client.Client, imageID string, members []client.Member, diags *diag.Diagnostics) {
 	ids := make([]attr.Value, 0, len(members))
 	byID := make(map[string]attr.Value, len(members))
 	for _, mem := range members {
@@ -75,6 +78,7 @@ func (m *accessModel) setFromAPI(imageID string, members []client.Member, diags 
 	var d diag.Diagnostics
 	m.ID = types.StringValue(imageID)
 	m.ImageID = types.StringValue(imageID)
+	m.Region = types.StringValue(c.Region())
 	m.MemberIDs, d = types.SetValue(types.StringType, ids)
 	diags.Append(d...)
 	m.Members, d = types.MapValue(accessMemberType, byID)
@@ -83,10 +87,12 @@ func (m *accessModel) setFromAPI(imageID string, members []client.Member, diags 
 
 func (r *accessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_access"
+	// Identities made before resources had a region lack it.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *accessResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."})
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Region)
 }
 
 func (r *accessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -111,6 +117,7 @@ func (r *accessResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:    []validator.String{validate.UUID()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
+			"region": region.ResourceAttribute("member list (the image's region)"),
 			"member_ids": schema.SetAttribute{
 				Required: true, ElementType: types.StringType,
 				MarkdownDescription: "Every tenant (project) id the image is shared with, and no other, each 1–255 characters. `[]` shares it " +
@@ -140,7 +147,7 @@ func (r *accessResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *accessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, accessIdentity, &resp.State)
 	// On failure nothing is saved: the members added so far stay, and the
 	// next create adopts them.
 	if plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply); applied {
@@ -172,24 +179,28 @@ func rememberApplied(ctx context.Context, plan *accessModel, private privateSett
 // ids, adding the missing ones first and then removing the others, and
 // fills in the members as the server then has them.
 func (r *accessResource) apply(ctx context.Context, plan *accessModel, diags *diag.Diagnostics) {
+	c := region.Client(r.client, plan.Region, diags)
+	if c == nil {
+		return
+	}
 	imageID := plan.ImageID.ValueString()
 	var want []string
 	diags.Append(plan.MemberIDs.ElementsAs(ctx, &want, false)...)
 	if diags.HasError() {
 		return
 	}
-	img, err := r.client.GetImage(ctx, imageID)
+	img, err := c.GetImage(ctx, imageID)
 	if err != nil {
-		diagnostics.AttributeAPIError(diags, path.Root("image_id"), "share image "+imageID, err, shareHint(ctx, r.client, accessType, imageID, err))
+		diagnostics.AttributeAPIError(diags, path.Root("image_id"), "share image "+imageID, err, shareHint(ctx, c, accessType, imageID, err))
 		return
 	}
 	// A member lists only its own entry: with its credentials the list
 	// would look complete and be wrong.
-	if hint := ownerHint(r.client, accessType, img); hint != "" {
+	if hint := ownerHint(c, accessType, img); hint != "" {
 		diags.AddAttributeError(path.Root("image_id"), "Cannot manage the members of image "+imageID, hint)
 		return
 	}
-	have, ok := r.list(ctx, imageID, diags)
+	have, ok := listMembers(ctx, c, imageID, diags)
 	if !ok {
 		return
 	}
@@ -199,31 +210,31 @@ func (r *accessResource) apply(ctx context.Context, plan *accessModel, diags *di
 	tflog.Debug(ctx, "syncing image members", map[string]any{"image_id": imageID, "add": add, "remove": remove})
 
 	failed := forEachMember(ctx, add, func(ctx context.Context, memberID string) error {
-		_, err := r.client.AddMember(ctx, imageID, memberID)
+		_, err := c.AddMember(ctx, imageID, memberID)
 		if client.StatusCode(err) == http.StatusConflict {
 			tflog.Info(ctx, "image already shared with this member: adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
 			return nil
 		}
 		return err
 	})
-	r.report(ctx, diags, "share image %s with %s", imageID, failed)
+	report(ctx, c, diags, "share image %s with %s", imageID, failed)
 	if len(failed) > 0 {
 		// Remove nothing while the list is incomplete.
 		return
 	}
 	failed = forEachMember(ctx, remove, func(ctx context.Context, memberID string) error {
-		err := r.client.RemoveMember(ctx, imageID, memberID)
+		err := c.RemoveMember(ctx, imageID, memberID)
 		if client.IsNotFound(err) {
 			return nil
 		}
 		return err
 	})
-	r.report(ctx, diags, "remove member %[2]s from image %[1]s", imageID, failed)
+	report(ctx, c, diags, "remove member %[2]s from image %[1]s", imageID, failed)
 	if len(failed) > 0 {
 		return
 	}
 
-	now, ok := r.list(ctx, imageID, diags)
+	now, ok := listMembers(ctx, c, imageID, diags)
 	if !ok {
 		return
 	}
@@ -240,16 +251,16 @@ func (r *accessResource) apply(ctx context.Context, plan *accessModel, diags *di
 		mine = append(mine, now[i])
 	}
 	planned := plan.Members
-	plan.setFromAPI(imageID, mine, diags)
+	plan.setFromAPI(c, imageID, mine, diags)
 	plan.keepPlannedMembers(planned, diags)
 }
 
-// list returns every member of the image.
-func (r *accessResource) list(ctx context.Context, imageID string, diags *diag.Diagnostics) ([]client.Member, bool) {
-	members, err := r.client.ListMembers(ctx, imageID)
+// listMembers returns every member of the image.
+func listMembers(ctx context.Context, c *client.Client, imageID string, diags *diag.Diagnostics) ([]client.Member, bool) {
+	members, err := c.ListMembers(ctx, imageID)
 	if err != nil {
 		diagnostics.AttributeAPIError(diags, path.Root("image_id"), "list the members of image "+imageID, err,
-			shareHint(ctx, r.client, accessType, imageID, err))
+			shareHint(ctx, c, accessType, imageID, err))
 		return nil, false
 	}
 	return members, true
@@ -257,7 +268,7 @@ func (r *accessResource) list(ctx context.Context, imageID string, diags *diag.D
 
 // report adds an error for each failed member call, in member order; op is a
 // format taking the image id and the member id.
-func (r *accessResource) report(ctx context.Context, diags *diag.Diagnostics, op, imageID string, failed map[string]error) {
+func report(ctx context.Context, c *client.Client, diags *diag.Diagnostics, op, imageID string, failed map[string]error) {
 	ids := make([]string, 0, len(failed))
 	for id := range failed {
 		ids = append(ids, id)
@@ -268,36 +279,40 @@ func (r *accessResource) report(ctx context.Context, diags *diag.Diagnostics, op
 		err := failed[id]
 		code := client.StatusCode(err)
 		if _, seen := hints[code]; !seen {
-			hints[code] = shareHint(ctx, r.client, accessType, imageID, err)
+			hints[code] = shareHint(ctx, c, accessType, imageID, err)
 		}
 		diagnostics.AttributeAPIError(diags, path.Root("member_ids"), fmt.Sprintf(op, imageID, id), err, hints[code])
 	}
 }
 
 func (r *accessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State, &req.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, accessIdentity, &resp.State, &req.State)
 	var state accessModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	c := region.Client(r.client, state.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	imageID := state.ImageID.ValueString()
-	members, err := r.client.ListMembers(ctx, imageID)
+	members, err := c.ListMembers(ctx, imageID)
 	if client.IsNotFound(err) {
 		tflog.Debug(ctx, "image is gone, removing its member list from the state", map[string]any{"image_id": imageID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, "list the members of image "+imageID, err, shareHint(ctx, r.client, accessType, imageID, err))
+		diagnostics.APIError(&resp.Diagnostics, "list the members of image "+imageID, err, shareHint(ctx, c, accessType, imageID, err))
 		return
 	}
-	state.setFromAPI(imageID, members, &resp.Diagnostics)
+	state.setFromAPI(c, imageID, members, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, accessIdentity, &resp.State)
 	plan, applied := applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.apply)
 	if applied {
 		rememberApplied(ctx, plan, resp.Private, &resp.Diagnostics)
@@ -307,12 +322,14 @@ func (r *accessResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	// Half done: keep what the server has, so the next plan shows the rest.
 	imageID := plan.ImageID.ValueString()
-	if members, err := r.client.ListMembers(ctx, imageID); err == nil {
-		var d diag.Diagnostics
-		plan.setFromAPI(imageID, members, &d)
-		if !d.HasError() {
-			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-			return
+	var d diag.Diagnostics
+	if c := region.Client(r.client, plan.Region, &d); c != nil {
+		if members, err := c.ListMembers(ctx, imageID); err == nil {
+			plan.setFromAPI(c, imageID, members, &d)
+			if !d.HasError() {
+				resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+				return
+			}
 		}
 	}
 	resp.State.Raw = req.State.Raw
@@ -337,28 +354,35 @@ func (r *accessResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	c := region.Client(r.client, state.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	imageID := state.ImageID.ValueString()
 	failed := forEachMember(ctx, ids, func(ctx context.Context, memberID string) error {
-		err := r.client.RemoveMember(ctx, imageID, memberID)
+		err := c.RemoveMember(ctx, imageID, memberID)
 		if client.IsNotFound(err) {
 			return nil
 		}
 		return err
 	})
-	r.report(ctx, &resp.Diagnostics, "remove member %[2]s from image %[1]s", imageID, failed)
+	report(ctx, c, &resp.Diagnostics, "remove member %[2]s from image %[1]s", imageID, failed)
 }
 
 func (r *accessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if identity.Import(ctx, req, resp, "image_id") {
+	if identity.Import(ctx, req, resp, accessIdentity...) {
 		checkImportedImageID(ctx, resp)
 		return
 	}
-	if !validate.IsUUID(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the image id (a UUID), got %q.", req.ID))
+	inRegion, imageID := region.SplitImportID(req.ID, 1)
+	if !validate.IsUUID(imageID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the image id (a UUID), with the region in front "+
+			"where it is not the provider's (DFW/6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77); got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), imageID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
+	importRegion(ctx, inRegion, resp)
 }
 
 func memberIDs(members []client.Member) []string {

@@ -14,6 +14,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -32,6 +33,7 @@ type answerAction struct {
 
 type answerConfig struct {
 	ImageID types.String `tfsdk:"image_id"`
+	Region  types.String `tfsdk:"region"`
 	Status  types.String `tfsdk:"status"`
 }
 
@@ -53,6 +55,10 @@ func (a *answerAction) Schema(_ context.Context, _ action.SchemaRequest, resp *a
 				MarkdownDescription: "The shared image's UUID. Unset: every share still `pending`.",
 				Validators:          []validator.String{validate.UUID()},
 			},
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Region of the shares, one of the service catalog's. Default: the provider's `region`.",
+			},
 			"status": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "`accepted` or `rejected` (or `pending`, to take an answer back).",
@@ -68,10 +74,14 @@ func (a *answerAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	me, status := a.client.TenantID(), cfg.Status.ValueString()
+	c := region.Client(a.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	me, status := c.TenantID(), cfg.Status.ValueString()
 	ids := []string{cfg.ImageID.ValueString()}
 	if cfg.ImageID.IsNull() {
-		imgs, err := a.client.ListImages(ctx, client.ListImagesInput{Visibility: "shared", MemberStatus: client.MemberPending})
+		imgs, err := c.ListImages(ctx, client.ListImagesInput{Visibility: "shared", MemberStatus: client.MemberPending})
 		if err != nil {
 			diagnostics.APIError(&resp.Diagnostics, "list the shares pending for tenant "+me, err, "")
 			return
@@ -85,7 +95,7 @@ func (a *answerAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("%d share(s) pending for tenant %s.", len(ids), me)})
 	}
 	for _, id := range ids {
-		if _, err := a.client.SetMemberStatus(ctx, id, me, status); err != nil {
+		if _, err := c.SetMemberStatus(ctx, id, me, status); err != nil {
 			diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("image_id"), fmt.Sprintf("set the share of image %s to %s", id, status), err,
 				"Only the tenant the image is shared with answers its share: use that tenant's provider configuration.")
 			return

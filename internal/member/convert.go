@@ -41,12 +41,15 @@ func memberFrom(mem *client.Member) memberFields {
 type memberModel struct {
 	ID      types.String `tfsdk:"id"`
 	ImageID types.String `tfsdk:"image_id"`
+	Region  types.String `tfsdk:"region"`
 	memberFields
 }
 
-func (m *memberModel) setFromAPI(mem *client.Member) {
+// setFromAPI reads the share mem, which c's region holds.
+func (m *memberModel) setFromAPI(c *client.Client, mem *client.Member) {
 	m.ID = types.StringValue(mem.ImageID + "/" + mem.MemberID)
 	m.ImageID = types.StringValue(mem.ImageID)
+	m.Region = types.StringValue(c.Region())
 	m.memberFields = memberFrom(mem)
 }
 
@@ -59,7 +62,7 @@ type attributeSetter interface {
 // arguments alone.
 func (m *memberModel) setInState(ctx context.Context, state attributeSetter, diags *diag.Diagnostics) {
 	for name, value := range map[string]types.String{
-		"id": m.ID, "image_id": m.ImageID, "member_id": m.MemberID,
+		"id": m.ID, "image_id": m.ImageID, "member_id": m.MemberID, "region": m.Region,
 		"status": m.Status, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
 	} {
 		diags.Append(state.SetAttribute(ctx, path.Root(name), value)...)

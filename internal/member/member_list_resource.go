@@ -16,6 +16,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -37,6 +38,7 @@ type memberListResource struct {
 
 type memberListConfig struct {
 	ImageID types.String `tfsdk:"image_id"`
+	Region  types.String `tfsdk:"region"`
 }
 
 func (r *memberListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -55,6 +57,7 @@ func (r *memberListResource) ListResourceConfigSchema(_ context.Context, _ list.
 				Required: true, MarkdownDescription: "The image's UUID.",
 				Validators: []validator.String{validate.UUID()},
 			},
+			"region": region.ListAttribute(),
 		},
 	}
 }
@@ -65,10 +68,15 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 		stream.Results = listing.Failed(diags)
 		return
 	}
+	var diags diag.Diagnostics
+	c := region.Client(r.client, cfg.Region, &diags)
+	if c == nil {
+		stream.Results = listing.Failed(diags)
+		return
+	}
 	imageID := cfg.ImageID.ValueString()
-	members, err := r.client.ListMembers(ctx, imageID)
+	members, err := c.ListMembers(ctx, imageID)
 	if err != nil {
-		var diags diag.Diagnostics
 		diagnostics.AttributeAPIError(&diags, path.Root("image_id"), "list the members of image "+imageID, err,
 			"Members are listed by the image's owner: use the producer's provider configuration.")
 		stream.Results = listing.Failed(diags)
@@ -78,9 +86,10 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 		result.DisplayName = fmt.Sprintf("%s (%s)", mem.MemberID, mem.Status)
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), mem.MemberID)...)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(region.Attr), c.Region())...)
 		if req.IncludeResource {
 			m := memberResourceModel{WaitForAnswer: types.BoolValue(false), Timeouts: noTimeouts()}
-			m.setFromAPI(mem)
+			m.setFromAPI(c, mem)
 			result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 		}
 	})

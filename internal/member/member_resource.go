@@ -26,6 +26,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -54,10 +55,12 @@ type memberResourceModel struct {
 
 func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_member"
+	// Identities made before resources had a region lack it.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *memberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."})
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."}, identity.Region)
 }
 
 func (r *memberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -91,6 +94,7 @@ func (r *memberResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"updated_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the status last changed (RFC 3339)."},
+			"region":     region.ResourceAttribute("share (the image's region)"),
 			"wait_for_answer": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Whether the create waits (within the `create` timeout, default 10 minutes) until the " +
@@ -110,35 +114,41 @@ func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan warns when cloudimages_image_access manages the same image.
+// ModifyPlan plans the region and warns when cloudimages_image_access
+// manages the same image.
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	warnIfManagedTwice(ctx, r.client, req.Plan, managedByMember, &resp.Diagnostics)
+	region.Plan(ctx, r.client, req, resp)
+	warnIfManagedTwice(ctx, r.client, resp.Plan, managedByMember, &resp.Diagnostics)
 }
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, memberIdentity, &resp.State)
 	var plan memberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	c := region.Client(r.client, plan.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
-	mem, err := r.client.AddMember(ctx, imageID, memberID)
+	mem, err := c.AddMember(ctx, imageID, memberID)
 	if client.StatusCode(err) == http.StatusConflict {
 		// Already a member (an earlier create whose answer was lost, or a
 		// share made by hand): adopt it rather than fail.
 		tflog.Info(ctx, "image already shared with this member: adopting it", map[string]any{"image_id": imageID, "member_id": memberID})
-		mem, err = r.client.GetMember(ctx, imageID, memberID)
+		mem, err = c.GetMember(ctx, imageID, memberID)
 	}
 	if err != nil {
-		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("share image %s with %s", imageID, memberID), err, shareHint(ctx, r.client, "cloudimages_image_member", imageID, err))
+		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("share image %s with %s", imageID, memberID), err, shareHint(ctx, c, "cloudimages_image_member", imageID, err))
 		return
 	}
-	plan.setFromAPI(mem)
+	plan.setFromAPI(c, mem)
 	if plan.WaitForAnswer.ValueBool() && mem.Status == client.MemberPending {
 		// The share exists whatever the wait brings: save it first.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		r.waitForAnswer(ctx, &plan, &resp.Diagnostics)
+		r.waitForAnswer(ctx, c, &plan, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -146,7 +156,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 // waitForAnswer waits for the consumer to accept or reject the new share. A
 // wait that ends without an answer leaves the share pending, and an error
 // that says why the answer may never come in this apply.
-func (r *memberResource) waitForAnswer(ctx context.Context, plan *memberResourceModel, diags *diag.Diagnostics) {
+func (r *memberResource) waitForAnswer(ctx context.Context, c *client.Client, plan *memberResourceModel, diags *diag.Diagnostics) {
 	timeout, d := plan.Timeouts.Create(ctx, defaultAnswerTimeout)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -155,9 +165,9 @@ func (r *memberResource) waitForAnswer(ctx context.Context, plan *memberResource
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	imageID, memberID := plan.ImageID.ValueString(), plan.MemberID.ValueString()
-	mem, err := waitForAnswer(ctx, r.client, imageID, memberID)
+	mem, err := waitForAnswer(ctx, c, imageID, memberID)
 	if mem != nil {
-		plan.setFromAPI(mem)
+		plan.setFromAPI(c, mem)
 	}
 	if err != nil {
 		diags.AddAttributeError(path.Root("wait_for_answer"), "No answer from the consumer",
@@ -169,7 +179,7 @@ func (r *memberResource) waitForAnswer(ctx context.Context, plan *memberResource
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State, &req.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, memberIdentity, &resp.State, &req.State)
 	readMember(ctx, r.client, req, resp, "member")
 	var wait types.Bool
 	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("wait_for_answer"), &wait)...)
@@ -181,7 +191,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 // Update is never called: every argument forces replacement.
 func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, memberIdentity, &resp.State)
 	resp.State.Raw = req.Plan.Raw
 }
 
@@ -191,24 +201,31 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.RemoveMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
+	c := region.Client(r.client, state.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	err := c.RemoveMember(ctx, state.ImageID.ValueString(), state.MemberID.ValueString())
 	if err != nil && !client.IsNotFound(err) {
 		diagnostics.APIError(&resp.Diagnostics, "remove member "+state.ID.ValueString(), err, "")
 	}
 }
 
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if identity.Import(ctx, req, resp, "image_id", "member_id") {
+	if identity.Import(ctx, req, resp, memberIdentity...) {
 		checkImportedImageID(ctx, resp)
 		return
 	}
-	parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id")
+	inRegion, id := region.SplitImportID(req.ID, 2)
+	parts, err := importid.Parse(id, []string{"image_id", "member_id"}, "image_id")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID",
 			"Expected the image's UUID and the member's tenant id as image_id/member_id, such as "+
-				"6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77/100002: "+err.Error()+".")
+				"6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77/100002, with the region in front where it is not the provider's "+
+				"(DFW/6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77/100002): "+err.Error()+".")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), parts[0])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), parts[1])...)
+	importRegion(ctx, inRegion, resp)
 }

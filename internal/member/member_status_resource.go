@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -21,6 +22,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/importid"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -28,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*statusResource)(nil)
 	_ resource.ResourceWithImportState = (*statusResource)(nil)
 	_ resource.ResourceWithIdentity    = (*statusResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*statusResource)(nil)
 )
 
 // memberStatuses are the statuses a consumer can set.
@@ -44,10 +47,12 @@ type statusResource struct {
 
 func (r *statusResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_image_member_status"
+	// Identities made before resources had a region lack it.
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 func (r *statusResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."})
+	resp.IdentitySchema = identity.Schema(identity.Attribute{Name: "image_id", Description: "The image's UUID."}, identity.Attribute{Name: "member_id", Description: "The member: the consumer's tenant (project) id."}, identity.Region)
 }
 
 func (r *statusResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -86,6 +91,7 @@ func (r *statusResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"changed elsewhere shows in the plan and is set back.",
 				Validators: []validator.String{stringvalidator.OneOf(memberStatuses...)},
 			},
+			"region": region.ResourceAttribute("share (the image's region)"),
 			"created_at": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "When the image was shared (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -109,8 +115,13 @@ func (r *statusResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan plans the region.
+func (r *statusResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	region.Plan(ctx, r.client, req, resp)
+}
+
 func (r *statusResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, memberIdentity, &resp.State)
 	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.create)
 }
 
@@ -149,13 +160,17 @@ type setStatus func(ctx context.Context, c *client.Client, imageID, memberID, st
 // setWith changes the status with set and confirms it with a read, as the
 // server saw it.
 func (r *statusResource) setWith(ctx context.Context, m *statusModel, diags *diag.Diagnostics, set setStatus) {
+	c := region.Client(r.client, m.Region, diags)
+	if c == nil {
+		return
+	}
 	imageID, memberID, status := m.ImageID.ValueString(), m.MemberID.ValueString(), m.Status.ValueString()
 	op := fmt.Sprintf("set the status of image %s for member %s to %s", imageID, memberID, status)
-	if _, err := set(ctx, r.client, imageID, memberID, status); err != nil {
+	if _, err := set(ctx, c, imageID, memberID, status); err != nil {
 		diags.AddError("Cannot "+op, err.Error()+r.statusHint(imageID, memberID, err))
 		return
 	}
-	mem, err := r.client.GetMember(ctx, imageID, memberID)
+	mem, err := c.GetMember(ctx, imageID, memberID)
 	if err != nil {
 		diags.AddError("Cannot confirm: "+op, err.Error())
 		return
@@ -165,7 +180,7 @@ func (r *statusResource) setWith(ctx context.Context, m *statusModel, diags *dia
 			fmt.Sprintf("The server accepted the change of image %s for member %s to %q but now reports %q.", imageID, memberID, status, mem.Status))
 		return
 	}
-	m.setFromAPI(mem)
+	m.setFromAPI(c, mem)
 }
 
 func (r *statusResource) statusHint(imageID, memberID string, err error) string {
@@ -183,12 +198,12 @@ func (r *statusResource) statusHint(imageID, memberID string, err error) string 
 
 // Read drops a share the producer removed: there is nothing left to accept.
 func (r *statusResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State, &req.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, memberIdentity, &resp.State, &req.State)
 	readMember(ctx, r.client, req, resp, "member status")
 }
 
 func (r *statusResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"image_id", "member_id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, memberIdentity, &resp.State)
 	applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, r.update)
 }
 
@@ -200,23 +215,29 @@ func (r *statusResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, err := r.client.SetMemberStatus(ctx, state.ImageID.ValueString(), state.MemberID.ValueString(), client.MemberPending)
+	c := region.Client(r.client, state.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	_, err := c.SetMemberStatus(ctx, state.ImageID.ValueString(), state.MemberID.ValueString(), client.MemberPending)
 	if err != nil && !client.IsNotFound(err) {
 		diagnostics.APIError(&resp.Diagnostics, "return member status "+state.ID.ValueString()+" to pending", err, "")
 	}
 }
 
 func (r *statusResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if identity.Import(ctx, req, resp, "image_id", "member_id") {
+	if identity.Import(ctx, req, resp, memberIdentity...) {
 		checkImportedImageID(ctx, resp)
 		return
 	}
-	imageID, memberID := req.ID, ""
-	if parts, err := importid.Parse(req.ID, []string{"image_id", "member_id"}, "image_id"); err == nil {
+	inRegion, id := statusImportRegion(req.ID)
+	imageID, memberID := id, ""
+	if parts, err := importid.Parse(id, []string{"image_id", "member_id"}, "image_id"); err == nil {
 		imageID, memberID = parts[0], parts[1]
-	} else if !validate.IsUUID(req.ID) {
+	} else if !validate.IsUUID(id) {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected image_id (the member is the provider's own tenant) or image_id/member_id, got %q.", req.ID))
+			fmt.Sprintf("Expected image_id (the member is the provider's own tenant) or image_id/member_id, with the region "+
+				"in front where it is not the provider's (DFW/image_id); got %q.", req.ID))
 		return
 	}
 	if memberID == "" {
@@ -224,4 +245,16 @@ func (r *statusResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("image_id"), imageID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), memberID)...)
+	importRegion(ctx, inRegion, resp)
+}
+
+// statusImportRegion takes the region off a status's import id, whose own
+// form is image_id or image_id/member_id: "DFW/<uuid>/member" has one, and
+// so does "DFW/<uuid>", told from "<uuid>/member" by its UUID.
+func statusImportRegion(id string) (inRegion, rest string) {
+	parts := strings.Split(id, "/")
+	if len(parts) == 3 || (len(parts) == 2 && !validate.IsUUID(parts[0]) && validate.IsUUID(parts[1])) {
+		return parts[0], strings.Join(parts[1:], "/")
+	}
+	return "", id
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -28,6 +29,7 @@ type membersDataSource struct {
 
 type membersModel struct {
 	ImageID types.String   `tfsdk:"image_id"`
+	Region  types.String   `tfsdk:"region"`
 	Members []memberFields `tfsdk:"members"`
 }
 
@@ -46,6 +48,7 @@ func (d *membersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"listed; for an image shared with this tenant, only this tenant's own entry.",
 				Validators: []validator.String{validate.UUID()},
 			},
+			"region": region.DataSourceAttribute(),
 			"members": schema.ListNestedAttribute{
 				Computed: true, MarkdownDescription: "The members, in the order the API lists them: at most 128 (the service's " +
 					"quota per image).",
@@ -70,7 +73,12 @@ func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	members, err := d.client.ListMembers(ctx, cfg.ImageID.ValueString())
+	c := region.Client(d.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	cfg.Region = types.StringValue(c.Region())
+	members, err := c.ListMembers(ctx, cfg.ImageID.ValueString())
 	if err != nil {
 		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("image_id"), "list the members of image "+cfg.ImageID.ValueString(), err,
 			"Members can be listed by the image's owner, and by a member for its own entry; images that are not shared have none.")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -37,6 +38,7 @@ func (r *statusResource) MoveState(context.Context) []resource.StateMover {
 type openstackAccess struct {
 	ImageID   string `json:"image_id"`
 	MemberID  string `json:"member_id"`
+	Region    string `json:"region"`
 	Status    string `json:"status"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
@@ -55,12 +57,16 @@ func moveMemberFrom(sourceType string) func(context.Context, resource.MoveStateR
 		}
 		m := memberModel{ID: types.StringValue(src.ImageID + "/" + src.MemberID), ImageID: types.StringValue(src.ImageID)}
 		m.MemberID = types.StringValue(src.MemberID)
+		if src.Region != "" { // the OpenStack provider keeps the region it used
+			m.Region = types.StringValue(src.Region)
+		}
 		m.Status = types.StringValue(src.Status)
 		m.CreatedAt, m.UpdatedAt = types.StringValue(src.CreatedAt), types.StringValue(src.UpdatedAt)
 		m.setInState(ctx, &resp.TargetState, &resp.Diagnostics) // the refresh fills in the rest
 		if resp.TargetIdentity != nil {
 			resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root("image_id"), src.ImageID)...)
 			resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root("member_id"), src.MemberID)...)
+			resp.Diagnostics.Append(resp.TargetIdentity.SetAttribute(ctx, path.Root(region.Attr), m.Region)...)
 		}
 	}
 }

@@ -10,18 +10,24 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 )
 
 // readMember is the Read of both resources whose state holds a memberModel
 // (with arguments of their own beside it, left as they are); what names the
 // resource in messages. A share that is gone (404: the producer removed it,
 // or the image) leaves the state.
-func readMember(ctx context.Context, c *client.Client, req resource.ReadRequest, resp *resource.ReadResponse, what string) {
-	var id, imageID, memberID types.String
+func readMember(ctx context.Context, provider *client.Client, req resource.ReadRequest, resp *resource.ReadResponse, what string) {
+	var id, imageID, memberID, inRegion types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("image_id"), &imageID)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("member_id"), &memberID)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(region.Attr), &inRegion)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := region.Client(provider, inRegion, &resp.Diagnostics) // none in the state: made before regions, in the provider's
+	if c == nil {
 		return
 	}
 	mem, err := c.GetMember(ctx, imageID.ValueString(), memberID.ValueString())
@@ -35,6 +41,6 @@ func readMember(ctx context.Context, c *client.Client, req resource.ReadRequest,
 		return
 	}
 	var m memberModel
-	m.setFromAPI(mem)
+	m.setFromAPI(c, mem)
 	m.setInState(ctx, &resp.State, &resp.Diagnostics)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 )
 
 // The list resource of cloudimages_image_member_status (Terraform 1.14 and
@@ -41,6 +42,7 @@ type statusListResource struct {
 
 type statusListConfig struct {
 	Status types.String `tfsdk:"status"`
+	Region types.String `tfsdk:"region"`
 }
 
 func (r *statusListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,6 +63,7 @@ func (r *statusListResource) ListResourceConfigSchema(_ context.Context, _ list.
 					"reject), `accepted`, `rejected` or `all`.",
 				Validators: []validator.String{stringvalidator.OneOf(append(memberStatuses, "all")...)},
 			},
+			"region": region.ListAttribute(),
 		},
 	}
 }
@@ -75,9 +78,14 @@ func (r *statusListResource) List(ctx context.Context, req list.ListRequest, str
 	if status == "" {
 		status = client.MemberPending
 	}
-	imgs, err := r.client.ListImages(ctx, client.ListImagesInput{Visibility: "shared", MemberStatus: status})
+	var diags diag.Diagnostics
+	c := region.Client(r.client, cfg.Region, &diags)
+	if c == nil {
+		stream.Results = listing.Failed(diags)
+		return
+	}
+	imgs, err := c.ListImages(ctx, client.ListImagesInput{Visibility: "shared", MemberStatus: status})
 	if err != nil {
-		var diags diag.Diagnostics
 		diagnostics.APIError(&diags, fmt.Sprintf("list the images shared with tenant %s (member_status %s)", r.client.TenantID(), status), err, "")
 		stream.Results = listing.Failed(diags)
 		return
@@ -89,16 +97,17 @@ func (r *statusListResource) List(ctx context.Context, req list.ListRequest, str
 		result.DisplayName = fmt.Sprintf("%s (from %s)", img.Name, img.Owner)
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("image_id"), img.ID)...)
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("member_id"), me)...)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(region.Attr), c.Region())...)
 		if !req.IncludeResource {
 			return
 		}
-		mem, err := r.client.GetMember(ctx, img.ID, me)
+		mem, err := c.GetMember(ctx, img.ID, me)
 		if err != nil {
 			diagnostics.APIError(&result.Diagnostics, fmt.Sprintf("read the share of image %s", img.ID), err, "")
 			return
 		}
 		m := statusModel{Timeouts: noTimeouts()}
-		m.setFromAPI(mem)
+		m.setFromAPI(c, mem)
 		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 	})
 }

@@ -100,6 +100,7 @@ list "cloudimages_image_member" "golden" {
 					querycheck.ExpectLength("cloudimages_image_member.golden", 1),
 					querycheck.ExpectIdentity("cloudimages_image_member.golden", map[string]knownvalue.Check{
 						"image_id": knownvalue.StringExact(id), "member_id": knownvalue.StringExact(acctest.Consumer.TenantID),
+						"region": knownvalue.StringExact("MOCK"), // the provider's: the identity names it all the same
 					}),
 				},
 			},

@@ -7,10 +7,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 )
 
 var _ ephemeral.EphemeralResourceWithConfigure = (*authResource)(nil)
@@ -52,20 +54,29 @@ func (r *authResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp
 				Computed: true, Sensitive: true,
 				MarkdownDescription: "The identity token (`X-Auth-Token`) of the provider's session.",
 			},
-			"tenant_id":        computed("The authenticated tenant (project)."),
-			"region":           computed("The region whose endpoints the provider uses."),
+			"tenant_id": computed("The authenticated tenant (project)."),
+			"region": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The region whose endpoints to give, one of the service catalog's. Default: the provider's `region`.",
+			},
 			"image_url":        computed("The Images API endpoint the provider uses, ending in `/v2/`."),
 			"object_store_url": computed("The object store (Cloud Files) endpoint of the region, `AUTH_<tenant>` included; empty when the catalog has none."),
 		},
 	}
 }
 
-func (r *authResource) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+func (r *authResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var inRegion types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(region.Attr), &inRegion)...)
+	c := region.Client(r.client, inRegion, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &authModel{
-		Token:          types.StringValue(r.client.Token()),
-		TenantID:       types.StringValue(r.client.TenantID()),
-		Region:         types.StringValue(r.client.Region()),
-		ImageURL:       types.StringValue(r.client.ImageEndpoint()),
-		ObjectStoreURL: types.StringValue(r.client.ObjectStoreEndpoint()),
+		Token:          types.StringValue(c.Token()),
+		TenantID:       types.StringValue(c.TenantID()),
+		Region:         types.StringValue(c.Region()),
+		ImageURL:       types.StringValue(c.ImageEndpoint()),
+		ObjectStoreURL: types.StringValue(c.ObjectStoreEndpoint()),
 	})...)
 }

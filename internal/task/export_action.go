@@ -14,6 +14,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -33,6 +34,7 @@ type exportAction struct {
 type exportActionConfig struct {
 	ImageID   types.String `tfsdk:"image_id"`
 	Container types.String `tfsdk:"receiving_swift_container"`
+	Region    types.String `tfsdk:"region"`
 }
 
 func (a *exportAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -57,6 +59,10 @@ func (a *exportAction) Schema(_ context.Context, _ action.SchemaRequest, resp *a
 				Required: true, MarkdownDescription: "The container to write to; it must exist.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
+			"region": schema.StringAttribute{
+				Optional: true, MarkdownDescription: "Region of the image, and of the object store written to; one of the " +
+					"service catalog's. Default: the provider's `region`.",
+			},
 		},
 	}
 }
@@ -67,14 +73,18 @@ func (a *exportAction) Invoke(ctx context.Context, req action.InvokeRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	c := region.Client(a.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
 	id, container := cfg.ImageID.ValueString(), cfg.Container.ValueString()
-	t, err := a.client.CreateExportTask(ctx, id, container)
+	t, err := c.CreateExportTask(ctx, id, container)
 	if err != nil {
 		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("image_id"), fmt.Sprintf("start the export of image %s", id), err, "")
 		return
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Export task %s started: image %s to container %s.", t.ID, id, container)})
-	t, err = a.client.WaitForTask(ctx, t.ID)
+	t, err = c.WaitForTask(ctx, t.ID)
 	if err != nil {
 		diagnostics.APIError(&resp.Diagnostics, fmt.Sprintf("export image %s", id), err, "")
 		return

@@ -20,6 +20,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -56,6 +57,8 @@ func (m *exportTaskModel) setFromAPI(t *client.Task) {
 }
 
 func (r *exportTaskResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	// Identities made before resources had a region lack it.
+	resp.ResourceBehavior.MutableIdentity = true
 	resp.TypeName = req.ProviderTypeName + "_image_export_task"
 }
 
@@ -94,15 +97,24 @@ func (r *exportTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 	}
 }
 
+// in is the resource acting in the task's region: its methods call that
+// region's client (see inRegion); nil when the region is not in the catalog.
+func (r *exportTaskResource) in(m *common, diags *diag.Diagnostics) *exportTaskResource {
+	if c := inRegion(r.client, m, diags); c != nil && !diags.HasError() {
+		return &exportTaskResource{client: c}
+	}
+	return nil
+}
+
 func (r *exportTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *exportTaskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, taskIdentityNames, &resp.State)
 	var plan exportTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&plan.common, &resp.Diagnostics); r == nil {
 		return
 	}
 	ctx, cancel, timeout := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
@@ -126,10 +138,10 @@ func (r *exportTaskResource) Create(ctx context.Context, req resource.CreateRequ
 }
 
 func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State, &req.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, taskIdentityNames, &resp.State, &req.State)
 	var state exportTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&state.common, &resp.Diagnostics); r == nil {
 		return
 	}
 	t, expired := readTask(ctx, r.client, state.ID, &req.State, &resp.Diagnostics, client.TaskExport)
@@ -148,11 +160,11 @@ func (r *exportTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 // otherwise it only takes a new timeouts block (every argument runs a new
 // task).
 func (r *exportTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, taskIdentityNames, &resp.State)
 	var plan, state exportTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&plan.common, &resp.Diagnostics); r == nil {
 		return
 	}
 	if !running(state.Status) {
@@ -165,7 +177,7 @@ func (r *exportTaskResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	have := state
-	have.Timeouts = plan.Timeouts
+	have.Timeouts, have.Region = plan.Timeouts, plan.Region
 	if resp.Diagnostics.Append(resp.State.Set(ctx, &have)...); resp.Diagnostics.HasError() {
 		return
 	}
@@ -191,9 +203,10 @@ func (r *exportTaskResource) ImportState(ctx context.Context, req resource.Impor
 	importID(ctx, req, resp)
 }
 
-// ModifyPlan plans what the state's task needs (planTask): waiting for one
+// ModifyPlan plans the region, and what the state's task needs (planTask): waiting for one
 // still running, replacing one that failed.
 func (r *exportTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	region.Plan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -62,6 +63,8 @@ func (m *importTaskModel) setFromAPI(t *client.Task) {
 }
 
 func (r *importTaskResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	// Identities made before resources had a region lack it.
+	resp.ResourceBehavior.MutableIdentity = true
 	resp.TypeName = req.ProviderTypeName + "_image_import_task"
 }
 
@@ -108,15 +111,24 @@ func (r *importTaskResource) Schema(ctx context.Context, _ resource.SchemaReques
 	}
 }
 
+// in is the resource acting in the task's region: its methods call that
+// region's client (see inRegion); nil when the region is not in the catalog.
+func (r *importTaskResource) in(m *common, diags *diag.Diagnostics) *importTaskResource {
+	if c := inRegion(r.client, m, diags); c != nil && !diags.HasError() {
+		return &importTaskResource{client: c}
+	}
+	return nil
+}
+
 func (r *importTaskResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *importTaskResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, taskIdentityNames, &resp.State)
 	var plan importTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&plan.common, &resp.Diagnostics); r == nil {
 		return
 	}
 	ctx, cancel, timeout := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
@@ -146,10 +158,10 @@ func (r *importTaskResource) Create(ctx context.Context, req resource.CreateRequ
 }
 
 func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State, &req.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, taskIdentityNames, &resp.State, &req.State)
 	var state importTaskModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&state.common, &resp.Diagnostics); r == nil {
 		return
 	}
 	t, expired := readTask(ctx, r.client, state.ID, &req.State, &resp.Diagnostics, client.TaskImport)
@@ -175,11 +187,11 @@ func (r *importTaskResource) Read(ctx context.Context, req resource.ReadRequest,
 // renames the image of a task whose rename is pending; otherwise it only
 // takes a new timeouts block (every other argument runs a new task).
 func (r *importTaskResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, []string{"id"}, &resp.State)
+	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, taskIdentityNames, &resp.State)
 	var plan, state importTaskModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if r = r.in(&plan.common, &resp.Diagnostics); r == nil {
 		return
 	}
 	rename := onlyMarkDiffers(state.ImageName.ValueString(), plan.ImageName.ValueString())
@@ -194,7 +206,7 @@ func (r *importTaskResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	// What is known now, in case no read succeeds before the wait stops.
 	have := state
-	have.ImageName, have.Timeouts = plan.ImageName, plan.Timeouts
+	have.ImageName, have.Timeouts, have.Region = plan.ImageName, plan.Timeouts, plan.Region
 	if resp.Diagnostics.Append(resp.State.Set(ctx, &have)...); resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,9 +257,10 @@ func (r *importTaskResource) ImportState(ctx context.Context, req resource.Impor
 	importID(ctx, req, resp)
 }
 
-// ModifyPlan plans what the state's task needs (planTask): waiting for one
+// ModifyPlan plans the region, and what the state's task needs (planTask): waiting for one
 // still running, replacing one that failed.
 func (r *importTaskResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	region.Plan(ctx, r.client, req, resp)
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}

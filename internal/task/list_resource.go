@@ -19,6 +19,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/listing"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 )
 
 // The list resources of both task resources (Terraform 1.14 and later): the
@@ -48,6 +49,7 @@ type taskListResource struct {
 
 type taskListConfig struct {
 	Status types.String `tfsdk:"status"`
+	Region types.String `tfsdk:"region"`
 }
 
 func (r *taskListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -67,6 +69,7 @@ func (r *taskListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 				MarkdownDescription: "Only tasks of this status: `pending`, `processing`, `success` or `failure`.",
 				Validators:          []validator.String{stringvalidator.OneOf("pending", "processing", "success", "failure")},
 			},
+			"region": region.ListAttribute(),
 		},
 	}
 }
@@ -77,9 +80,14 @@ func (r *taskListResource) List(ctx context.Context, req list.ListRequest, strea
 		stream.Results = listing.Failed(diags)
 		return
 	}
-	tasks, err := r.client.ListTasks(ctx, r.typ, cfg.Status.ValueString())
+	var diags diag.Diagnostics
+	c := region.Client(r.client, cfg.Region, &diags)
+	if c == nil {
+		stream.Results = listing.Failed(diags)
+		return
+	}
+	tasks, err := c.ListTasks(ctx, r.typ, cfg.Status.ValueString())
 	if err != nil {
-		var diags diag.Diagnostics
 		diagnostics.APIError(&diags, fmt.Sprintf("list the %s tasks", r.typ), err, "")
 		stream.Results = listing.Failed(diags)
 		return
@@ -87,15 +95,16 @@ func (r *taskListResource) List(ctx context.Context, req list.ListRequest, strea
 	stream.Results = listing.Results(ctx, req, tasks, func(t *client.Task, result *list.ListResult) {
 		result.DisplayName = fmt.Sprintf("%s (%s)", t.ID, t.Status)
 		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), t.ID)...)
+		result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root(region.Attr), c.Region())...)
 		if req.IncludeResource {
-			r.fill(ctx, t.ID, result)
+			r.fill(ctx, c, t.ID, result)
 		}
 	})
 }
 
 // fill reads the whole task (list entries have no input) into the result.
-func (r *taskListResource) fill(ctx context.Context, id string, result *list.ListResult) {
-	t, err := r.client.GetTask(ctx, id)
+func (r *taskListResource) fill(ctx context.Context, c *client.Client, id string, result *list.ListResult) {
+	t, err := c.GetTask(ctx, id)
 	if err != nil {
 		diagnostics.APIError(&result.Diagnostics, "read task "+id, err, "")
 		return
@@ -104,10 +113,12 @@ func (r *taskListResource) fill(ctx context.Context, id string, result *list.Lis
 	if r.typ == client.TaskImport {
 		m := importTaskModel{Timeouts: noTimeouts, ImportFromFormat: types.StringNull()}
 		m.setFromAPI(t)
+		m.Region = types.StringValue(c.Region())
 		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 		return
 	}
 	m := exportTaskModel{Timeouts: noTimeouts}
 	m.setFromAPI(t)
+	m.Region = types.StringValue(c.Region())
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -49,6 +50,7 @@ func timeoutsBlock(ctx context.Context) schema.Block {
 // common are the attributes every task resource has.
 type common struct {
 	ID        types.String `tfsdk:"id"`
+	Region    types.String `tfsdk:"region"`
 	Status    types.String `tfsdk:"status"`
 	Message   types.String `tfsdk:"message"`
 	Owner     types.String `tfsdk:"owner"`
@@ -87,6 +89,7 @@ func commonAttributes() map[string]schema.Attribute {
 		"expires_at": attr("When the service forgets the task (RFC 3339): 48 hours after it finished. The resource keeps its last known state after that."),
 		"created_at": attr("When the task was created (RFC 3339)."),
 		"updated_at": attr("When the task last changed (RFC 3339)."),
+		"region":     region.ResourceAttribute("task (its images and its object store are that region's)"),
 	}
 }
 
@@ -135,18 +138,37 @@ func inputString(t *client.Task, key string) types.String {
 
 // importID checks an imported task id.
 func importID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if identity.Import(ctx, req, resp, "id") {
+	inRegion, id := region.SplitImportID(req.ID, 1)
+	if identity.Import(ctx, req, resp, taskIdentityNames...) {
 		resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	}
 	if !validate.IsUUID(id) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid import ID", fmt.Sprintf("Expected the task's UUID, got %q.", id))
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid import ID", fmt.Sprintf("Expected the task's UUID, with the "+
+			"region in front where it is not the provider's (DFW/6f2ee3a1-8d1b-4a3c-9b1e-2f0e6c1d5a77); got %q.", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	if inRegion != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(region.Attr), inRegion)...)
+	}
 }
 
-// taskIdentity is the resource identity of both task resources: the task's id.
+// taskIdentityNames are the state's attributes that identify a task.
+var taskIdentityNames = []string{"id", region.Attr}
+
+// taskIdentity is the resource identity of both task resources: the task's
+// id and region.
 func taskIdentity() identityschema.Schema {
-	return identity.Schema(identity.Attribute{Name: "id", Description: "The task's UUID."})
+	return identity.Schema(identity.Attribute{Name: "id", Description: "The task's UUID."}, identity.Region)
+}
+
+// inRegion is the client of the task's region, and the region in the
+// model, where an object made before resources had a region has none; nil,
+// with an error on region, for a region the catalog lacks.
+func inRegion(provider *client.Client, m *common, diags *diag.Diagnostics) *client.Client {
+	c := region.Client(provider, m.Region, diags)
+	if c != nil {
+		m.Region = types.StringValue(c.Region())
+	}
+	return c
 }

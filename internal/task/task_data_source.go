@@ -13,6 +13,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfvalue"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -30,6 +31,7 @@ type taskDataSource struct {
 
 type taskDataModel struct {
 	ID             types.String `tfsdk:"id"`
+	Region         types.String `tfsdk:"region"`
 	Type           types.String `tfsdk:"type"`
 	Status         types.String `tfsdk:"status"`
 	Message        types.String `tfsdk:"message"`
@@ -59,6 +61,7 @@ func (d *taskDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Required: true, MarkdownDescription: "The task's id (a UUID).",
 				Validators: []validator.String{validate.UUID()},
 			},
+			"region":          region.DataSourceAttribute(),
 			"type":            computed("`import` or `export`."),
 			"status":          computed("`pending`, `processing`, `success` or `failure`."),
 			"message":         computed("The server's message about the task (why it failed, if it did)."),
@@ -84,7 +87,12 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t, err := d.client.GetTask(ctx, cfg.ID.ValueString())
+	c := region.Client(d.client, cfg.Region, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	cfg.Region = types.StringValue(c.Region())
+	t, err := c.GetTask(ctx, cfg.ID.ValueString())
 	if err != nil {
 		hint := ""
 		if client.IsNotFound(err) {
