@@ -107,16 +107,18 @@ func ProviderConfig(srv *mockserver.Server, acct mockserver.Account, extra ...st
 `, srv.IdentityV2URL(), acct.Username, acct.APIKey, strings.Join(extra, "\n"))
 }
 
-// NoImagesLeft is a CheckDestroy: the mock holds no image of the tenant.
+// NoImagesLeft is a CheckDestroy: the mock holds no image of the tenant, in any region.
 func NoImagesLeft(srv *mockserver.Server, tenantID string) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		if srv == nil {
 			return nil
 		}
 		var left []string
-		for _, img := range srv.Images() {
-			if img.Owner == tenantID {
-				left = append(left, img.ID+" ("+img.Status+")")
+		for _, name := range srv.Regions() {
+			for _, img := range srv.InRegion(name).Images() {
+				if img.Owner == tenantID {
+					left = append(left, name+"/"+img.ID+" ("+img.Status+")")
+				}
 			}
 		}
 		if len(left) > 0 {

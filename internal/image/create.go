@@ -74,6 +74,8 @@ type startFunc func(ctx context.Context, planned tfsdk.Plan, plan resourceModel,
 // deactivation.
 func (r *imageResource) startFor(plan resourceModel) startFunc {
 	switch {
+	case !plan.CopyFrom.IsNull():
+		return r.startCopy // the provider streams another image's data
 	case !plan.ImportFrom.IsNull():
 		return r.startImport // an import task makes the image from the object store
 	case plan.WebDownload.ValueBool():
@@ -158,10 +160,24 @@ func (r *imageResource) startImport(ctx context.Context, planned tfsdk.Plan, pla
 // it at once: from here on a failure leaves a tainted resource that the
 // next apply replaces, never an orphan.
 func (r *imageResource) createImage(ctx context.Context, plan resourceModel, resp *resource.CreateResponse) (resourceModel, bool) {
+	return r.createImageWith(ctx, plan, resp, nil)
+}
+
+// createImageWith is createImage with unmanaged properties too (a copy's,
+// from its source): those the plan sets win.
+func (r *imageResource) createImageWith(ctx context.Context, plan resourceModel, resp *resource.CreateResponse, unmanaged map[string]string) (resourceModel, bool) {
 	in, diags := createInput(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return plan, false
+	}
+	for k, v := range unmanaged {
+		if _, set := in.Properties[k]; !set {
+			if in.Properties == nil {
+				in.Properties = map[string]string{}
+			}
+			in.Properties[k] = v
+		}
 	}
 	img, err := r.client.CreateImage(ctx, in)
 	if err != nil {

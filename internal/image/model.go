@@ -32,6 +32,7 @@ type resourceModel struct {
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 	ImportTaskID           types.String   `tfsdk:"import_task_id"`
 	Region                 types.String   `tfsdk:"region"`
+	CopyFrom               types.Object   `tfsdk:"copy_from"`
 }
 
 // setFromAPI copies what the server says into the model. Arguments the API

@@ -73,6 +73,10 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	r = r.checkingIn(plan.Region)
 	r.checkPropertyKeys(ctx, plan, &resp.Diagnostics)
+	if !plan.CopyFrom.IsNull() {
+		r.planCopy(ctx, req, resp, plan)
+		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...) // what it carried over
+	}
 	if req.State.Raw.IsNull() {
 		r.planSourceChecks(ctx, plan, &resp.Diagnostics)
 		return // a create: nothing to compare with

@@ -38,8 +38,9 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"server's checksums against its own. A change of the file's content replaces the image; a change " +
 			"of its path alone does not. Metadata changes are applied in place.",
 		Attributes: map[string]schema.Attribute{
-			"id":     computed("The image's UUID."),
-			"region": region.ResourceAttribute("image"),
+			"id":        computed("The image's UUID."),
+			"region":    region.ResourceAttribute("image"),
+			"copy_from": copyFromAttribute(),
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Name of the image (at most 255 characters).",
@@ -64,7 +65,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"Rackspace, which does not take direct uploads.",
 				Validators: []validator.String{
 					validate.ObjectPath(),
-					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("source_url")),
+					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("source_url"), path.MatchRoot("copy_from")),
 				},
 				PlanModifiers: []planmodifier.String{replaceIfSourceChanged()},
 			},
@@ -88,7 +89,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"`source_headers_wo` (never stored) instead.",
 				Validators: []validator.String{
 					validate.HTTPURL("https://cloud.debian.org/images/cloud/trixie/latest/debian-13-generic-amd64.raw"),
-					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("import_from")),
+					stringvalidator.ConflictsWith(path.MatchRoot("file"), path.MatchRoot("import_from"), path.MatchRoot("copy_from")),
 				},
 				PlanModifiers: []planmodifier.String{replaceIfSourceChanged()},
 			},

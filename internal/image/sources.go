@@ -19,9 +19,10 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
-// The image's data comes from one of four places: none (a queued image),
+// The image's data comes from one of five places: none (a queued image),
 // file, source_url (streamed by the provider, or fetched by the server with
-// web_download) or import_from (an import task).
+// web_download), copy_from (another image's, streamed by the provider; see
+// copy.go) or import_from (an import task).
 
 // sourceAttributes are the arguments that say where the data comes from.
 var sourceAttributes = []string{"file", "source_url", "import_from"}
@@ -36,7 +37,9 @@ func stateHadSource(ctx context.Context, state tfsdk.State) bool {
 			return true
 		}
 	}
-	return false
+	var copyFrom types.Object
+	d := state.GetAttribute(ctx, path.Root("copy_from"), &copyFrom)
+	return !d.HasError() && !copyFrom.IsNull()
 }
 
 const replaceIfSourceDescription = "Changing it replaces the image, unless the state records no source (an imported image)."
@@ -89,7 +92,7 @@ func (m resourceModel) uploadSource(ctx context.Context, c *client.Client) (clie
 // streamsData reports whether the provider sends the data itself (so that
 // it can hash it with any algorithm), as opposed to the server fetching it.
 func (m resourceModel) streamsData() bool {
-	return !m.File.IsNull() || (!m.SourceURL.IsNull() && !m.WebDownload.ValueBool())
+	return !m.File.IsNull() || !m.CopyFrom.IsNull() || (!m.SourceURL.IsNull() && !m.WebDownload.ValueBool())
 }
 
 // serverSideSource names the argument through which the server fetches the
@@ -199,8 +202,8 @@ func (r *imageResource) planSourceChecks(ctx context.Context, plan resourceModel
 // validateSourceConfig reports the combinations of source arguments that
 // cannot work, each on the argument to change.
 func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
-	hasSource := !cfg.File.IsNull() || !cfg.SourceURL.IsNull() || !cfg.ImportFrom.IsNull()
-	sourcesUnknown := cfg.File.IsUnknown() || cfg.SourceURL.IsUnknown() || cfg.ImportFrom.IsUnknown()
+	hasSource := !cfg.File.IsNull() || !cfg.SourceURL.IsNull() || !cfg.ImportFrom.IsNull() || !cfg.CopyFrom.IsNull()
+	sourcesUnknown := cfg.File.IsUnknown() || cfg.SourceURL.IsUnknown() || cfg.ImportFrom.IsUnknown() || cfg.CopyFrom.IsUnknown()
 	webDownload := cfg.WebDownload.ValueBool()
 	if webDownload && cfg.SourceURL.IsNull() {
 		diags.AddAttributeError(path.Root("web_download"), "web_download needs source_url",
@@ -236,6 +239,10 @@ func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
 			}
 		}
 	}
+	if cfg.Decompress.ValueBool() && !cfg.CopyFrom.IsNull() {
+		diags.AddAttributeError(path.Root("decompress"), "decompress is not possible with copy_from",
+			"A copy streams the source image's data as the service holds it. Remove decompress.")
+	}
 	if cfg.Decompress.ValueBool() && !cfg.ImportFrom.IsNull() {
 		diags.AddAttributeError(path.Root("decompress"), "decompress is not possible with import_from",
 			"An import task reads the object as it is from the object store. Remove decompress, or store the "+
@@ -246,7 +253,7 @@ func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
 		switch {
 		case !hasSource && !sourcesUnknown:
 			diags.AddAttributeError(path.Root("expected_hash"), "expected_hash needs image data",
-				"Set file, source_url or import_from: without data there is nothing to check.")
+				"Set file, source_url, copy_from or import_from: without data there is nothing to check.")
 		case algo == "sha256" && cfg.serverSideSource() != "":
 			diags.AddAttributeError(path.Root("expected_hash"), "sha256 cannot be checked with "+cfg.serverSideSource(),
 				fmt.Sprintf("With %s the server computes the image's hashes: md5 (checksum) and sha512 (os_hash_value). "+
@@ -256,7 +263,7 @@ func validateSourceConfig(cfg resourceModel, diags *diag.Diagnostics) {
 	}
 	if cfg.Deactivated.ValueBool() && !hasSource && !sourcesUnknown {
 		diags.AddAttributeError(path.Root("deactivated"), "Only an image with data can be deactivated",
-			"The service deactivates only active images, and an image without file, source_url or import_from stays "+
-				"queued. Set one of them, or remove deactivated.")
+			"The service deactivates only active images, and an image without file, source_url, copy_from or import_from "+
+				"stays queued. Set one of them, or remove deactivated.")
 	}
 }
