@@ -91,7 +91,7 @@ func TestAccImage_regions(t *testing.T) {
 			{
 				Config:      regionalConfig(srv, "SYD"),
 				PlanOnly:    true,
-				ExpectError: acctest.ErrorLike(`Region not found`, `region "SYD"`, `"DFW", "IAD", "ORD"`),
+				ExpectError: acctest.ErrorLike(`Region not found`, `region "SYD"`, `DFW, IAD, ORD`),
 			},
 		},
 	})
