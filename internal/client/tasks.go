@@ -144,6 +144,16 @@ func (c *Client) CreateExportTask(ctx context.Context, imageID, container string
 	return c.createTask(ctx, TaskExport, input, sameInput(input))
 }
 
+// RunningExport is an export of imageID into container that is still
+// pending or processing (one an earlier, interrupted apply started), or nil:
+// adopting it repeats no work.
+func (c *Client) RunningExport(ctx context.Context, imageID, container string) (*Task, error) {
+	same := sameInput(map[string]any{"image_uuid": imageID, "receiving_swift_container": container})
+	return c.findTask(ctx, TaskExport, time.Time{}, func(t *Task) bool {
+		return same(t) && (t.Status == TaskPending || t.Status == TaskProcessing)
+	})
+}
+
 // sameInput matches a task whose input is exactly input.
 func sameInput(input map[string]any) func(*Task) bool {
 	want, _ := json.Marshal(input)

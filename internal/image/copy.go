@@ -170,7 +170,7 @@ func (r *imageResource) planCopy(ctx context.Context, req resource.ModifyPlanReq
 // startCopy reads the source and opens its data before anything is made,
 // then creates the image with what the copy carries over and streams the
 // data into it, hashing it; the hashes must be the source's.
-func (r *imageResource) startCopy(ctx context.Context, _ tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
+func (r *imageResource) startCopy(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
 	cf, _ := plan.copySource(ctx)
 	src, img := r.sourceOf(ctx, cf, &resp.Diagnostics)
 	if img == nil {
@@ -182,13 +182,13 @@ func (r *imageResource) startCopy(ctx context.Context, _ tfsdk.Plan, plan resour
 	data.SHA256 = algo == "sha256"
 	from := fmt.Sprintf("image %s in region %s", img.ID, src.Region())
 	data, release, err := data.Preopen(ctx)
+	if client.IsNotFound(err) {
+		// No image data from this endpoint (Rackspace): through the object stores.
+		return r.startCopyThroughObjectStore(ctx, planned, plan, resp, src, img, configurableSourceProperties(ctx, src, img))
+	}
 	if err != nil {
-		hint := ""
-		if client.IsNotFound(err) {
-			hint = " The endpoint of region " + src.Region() + " serves no image data (GET /v2/images/{id}/file), as on Rackspace."
-		}
 		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "Cannot read the data of the image to copy",
-			fmt.Sprintf("Downloading the data of %s failed: %s%s\n\nNo image was created.", from, err, hint))
+			fmt.Sprintf("Downloading the data of %s failed: %s\n\nNo image was created.", from, err))
 		return started{}, false
 	}
 	defer release()
@@ -209,7 +209,9 @@ func (r *imageResource) startCopy(ctx context.Context, _ tfsdk.Plan, plan resour
 		r.refresh(ctx, &have, &resp.State)
 		return started{}, false
 	}
-	return started{have: have, local: &digest}, true
+	filled := plan
+	filled.SourceHeadersWO = types.MapNull(types.StringType)
+	return started{have: have, local: &digest, filled: &filled}, true
 }
 
 // fillFromSource sets what the plan left unknown (copy_from was unknown

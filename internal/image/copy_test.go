@@ -2,8 +2,10 @@ package image_test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -194,4 +196,137 @@ func onlyImagesLeft(srv *mockserver.Server, keep ...string) resource.TestCheckFu
 		}
 		return nil
 	}
+}
+
+// On Rackspace the Images API serves no image data, so a copy goes through
+// the object stores: an export in the source's region, the object streamed
+// to the copy's region, an import there. A copy that fails half-way goes on
+// from where it stopped on the next apply (the export is not run again), the
+// copy has the source's data and metadata, and no object is left behind.
+func TestAccImage_copyThroughTheObjectStores(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
+	ord, dfw := srv.InRegion("ORD"), srv.InRegion("DFW")
+	tenant := acctest.Producer.TenantID
+	acctest.SeedVHD(t, ord, tenant, "uploads", "golden.vhd", 2<<20)
+	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	if err := ord.UpdateImage(source, func(img *mockserver.ImageRecord) {
+		img.Tags = []string{"golden"}
+		img.Properties = map[string]string{"os_distro": "debian"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := ord.Image(source)
+	config := acctest.ProviderConfig(srv, acctest.Producer, `  region = "DFW"`) + fmt.Sprintf(`
+resource "cloudimages_image" "copy" {
+  name      = "golden copy"
+  copy_from = { image_id = %q, region = "ORD" }
+}
+`, source)
+	noCopyObjects := func(*terraform.State) error {
+		for _, name := range srv.Regions() {
+			for _, o := range srv.InRegion(name).Objects(tenant) {
+				if o.Container == "cloudimages-copies" {
+					return fmt.Errorf("%s/%s left in the object store of %s", o.Container, o.Name, name)
+				}
+			}
+		}
+		return nil
+	}
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: resource.ComposeTestCheckFunc(onlyImagesLeft(srv, source), noCopyObjects),
+		Steps: []resource.TestStep{
+			{
+				// The copy's region refuses the object: the apply fails after the export.
+				PreConfig: func() {
+					srv.InjectFault(mockserver.Fault{Method: "PUT", Path: regexp.MustCompile(`^/DFW/object/v1/[^/]+/cloudimages-copies/.`), Status: 413})
+				},
+				Config:      config,
+				ExpectError: acctest.ErrorLike("copy_from", "413", "No image was created", "next apply"),
+			},
+			{
+				PreConfig: srv.ClearFaults,
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("checksum"), knownvalue.StringExact(*src.Checksum)),
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("disk_format"), knownvalue.StringExact("vhd")),
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("name"), knownvalue.StringExact("golden copy")),
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("tags"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("golden")})),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					copiedProperty(srv, "DFW", "cloudimages_image.copy", "os_distro", "debian"),
+					noCopyObjects,
+					func(*terraform.State) error {
+						if n := tasksOf(ord, "export"); n != 1 {
+							return fmt.Errorf("%d export tasks in ORD, want 1: the second apply exported again", n)
+						}
+						if n := tasksOf(dfw, "import"); n != 1 {
+							return fmt.Errorf("%d import tasks in DFW, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// A copy whose apply stops waiting for the export (a create timeout; a Ctrl-C
+// takes the same path) is picked up by the next apply, which waits for that
+// same export instead of starting another.
+func TestAccImage_copyAdoptsTheRunningExport(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
+	ord := srv.InRegion("ORD")
+	acctest.SeedVHD(t, ord, acctest.Producer.TenantID, "uploads", "golden.vhd", 1<<20)
+	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	config := func(timeout string) string {
+		return acctest.ProviderConfig(srv, acctest.Producer, `  region = "DFW"`) + fmt.Sprintf(`
+resource "cloudimages_image" "copy" {
+  name      = "golden copy"
+  copy_from = { image_id = %q, region = "ORD" }
+  timeouts {
+    create = %q
+  }
+}
+`, source, timeout)
+	}
+	exports := func(want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if n := tasksOf(ord, "export"); n != want {
+				return fmt.Errorf("%d export tasks in ORD, want %d", n, want)
+			}
+			return nil
+		}
+	}
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: onlyImagesLeft(srv, source),
+		Steps: []resource.TestStep{
+			{
+				// Each step of a task takes 2 s from here on: the export is still
+				// running when the next apply starts.
+				PreConfig:   func() { srv.SetDelay(2 * time.Second) },
+				Config:      config("1s"),
+				ExpectError: regexp.MustCompile(`export image ` + source),
+			},
+			{
+				Config: config("2m"),
+				Check:  resource.ComposeTestCheckFunc(exports(1), resource.TestCheckResourceAttrSet("cloudimages_image.copy", "checksum")),
+			},
+		},
+	})
+}
+
+// tasksOf counts the tasks of type typ in the region v.
+func tasksOf(v *mockserver.Server, typ string) int {
+	n := 0
+	for _, task := range v.Tasks() {
+		if task.Type == typ {
+			n++
+		}
+	}
+	return n
 }

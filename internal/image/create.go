@@ -44,9 +44,12 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if !ok || st.complete {
 		return
 	}
+	if st.filled != nil {
+		plan = *st.filled
+	}
 	// The server has the data, or is getting it: what remains can be
 	// finished by the next apply if this one stops waiting.
-	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, st.taskImageName)...)
+	resp.Diagnostics.Append(markUnfinished(ctx, resp.Private, st.mark)...)
 	r.finish(ctx, st.have, plan, st.local, &resp.State, resp.Private, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && st.local != nil && !plan.File.IsNull() {
 		if recorded, err := digestAfterUpload(plan.File.ValueString(), plan.Decompress.ValueBool(), *st.local); err == nil {
@@ -58,10 +61,11 @@ func (r *imageResource) Create(ctx context.Context, req resource.CreateRequest, 
 // started is where a create path left the image: saved in the state, its
 // data with the server or on its way there.
 type started struct {
-	have          resourceModel
-	local         *client.Digest // the digest of the data the provider streamed, if it did
-	taskImageName string         // the name an import task gives the image
-	complete      bool           // nothing left to do (an image without data)
+	have     resourceModel
+	local    *client.Digest // the digest of the data the provider streamed, if it did
+	mark     unfinishedMark // what the rest of the create needs to know (resume.go)
+	filled   *resourceModel // the plan with what it left unknown filled in, if the path did (a copy's carried values)
+	complete bool           // nothing left to do (an image without data)
 }
 
 // startFunc is one create path: it makes the image (or the task that makes
@@ -153,7 +157,7 @@ func (r *imageResource) startImport(ctx context.Context, planned tfsdk.Plan, pla
 	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": plan.ImportFrom.ValueString()})
 	have, diags := pendingImport(ctx, planned, t.ID)
 	resp.Diagnostics.Append(diags...)
-	return started{have: have, taskImageName: client.TokenName(name, token)}, !resp.Diagnostics.HasError()
+	return started{have: have, mark: unfinishedMark{TaskImageName: client.TokenName(name, token)}}, !resp.Diagnostics.HasError()
 }
 
 // createImage makes the image the plan describes, without data, and saves

@@ -83,6 +83,11 @@ type privateSetter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
+type privateState interface {
+	privateGetter
+	privateSetter
+}
+
 // cachedDigest reads the digest from private state; nil when there is none
 // or it cannot be decoded (the file is then simply hashed again).
 func cachedDigest(ctx context.Context, private privateGetter) *fileDigest {

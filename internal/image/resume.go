@@ -33,10 +33,14 @@ type unfinishedMark struct {
 	// plan's name with the provider's token): the image is found by it
 	// once the task has expired.
 	TaskImageName string `json:"task_image_name,omitempty"`
+	// A copy through the object stores (copy_objectstore.go): the objects
+	// to delete and the source's properties to add once the copy is active.
+	CopyObjects    []copyObject      `json:"copy_objects,omitempty"`
+	CopyProperties map[string]string `json:"copy_properties,omitempty"`
 }
 
-func markUnfinished(ctx context.Context, private privateSetter, taskImageName string) diag.Diagnostics {
-	raw, _ := json.Marshal(unfinishedMark{TaskImageName: taskImageName}) // cannot fail: a string field
+func markUnfinished(ctx context.Context, private privateSetter, mark unfinishedMark) diag.Diagnostics {
+	raw, _ := json.Marshal(mark) // cannot fail: strings only
 	return private.SetKey(ctx, unfinishedKey, raw)
 }
 
@@ -155,7 +159,8 @@ func (m resourceModel) asPlanned(plan resourceModel) *resourceModel {
 // the plan's metadata applied, deactivation. have is what the state holds
 // now; the state is saved after each step, and the unfinished mark is
 // cleared when the image is complete.
-func (r *imageResource) finish(ctx context.Context, have, plan resourceModel, local *client.Digest, out *tfsdk.State, private privateSetter, diags *diag.Diagnostics) {
+func (r *imageResource) finish(ctx context.Context, have, plan resourceModel, local *client.Digest, out *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	mark, _ := unfinished(ctx, private)
 	diags.Append(out.Set(ctx, have.asPlanned(plan))...)
 	if diags.HasError() {
 		return
@@ -192,6 +197,7 @@ func (r *imageResource) finish(ctx context.Context, have, plan resourceModel, lo
 	if diags.HasError() {
 		return
 	}
+	ops = append(ops, copyPropertyOps(mark, plan, img)...)
 	if len(ops) > 0 {
 		patched, err := r.client.UpdateImage(ctx, id, ops)
 		if err != nil {
@@ -214,6 +220,7 @@ func (r *imageResource) finish(ctx context.Context, have, plan resourceModel, lo
 	if diags.HasError() {
 		return
 	}
+	r.deleteCopyObjects(ctx, mark.CopyObjects, diags)
 	r.applyDeactivated(ctx, &next, plan, out, diags)
 }
 
