@@ -47,6 +47,7 @@ var exampleTests = map[string]func(t *testing.T, e *example){
 	"actions/cloudimages_share_answer":               testShareAnswerAction,
 	"actions/cloudimages_image_export":               testExportAction,
 	"demo":                                           testDemo,
+	"guides/publishing-to-every-region":              testPublishToEveryRegion,
 }
 
 // coveredElsewhere are example directories that have a test of their own.
@@ -519,11 +520,11 @@ func TestExamples_allCovered(t *testing.T) {
 
 // exampleRoot is the example a directory belongs to: resources/<type>,
 // data-sources/<type>, functions/<name>, list-resources/<type>,
-// ephemeral-resources/<type> and actions/<type>, or the first directory
+// ephemeral-resources/<type>, actions/<type> and guides/<guide>, or the first directory
 // below examples/.
 func exampleRoot(rel string) string {
 	parts := strings.Split(rel, "/")
-	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources" || parts[0] == "ephemeral-resources" || parts[0] == "actions") && len(parts) > 1 {
+	if (parts[0] == "resources" || parts[0] == "data-sources" || parts[0] == "functions" || parts[0] == "list-resources" || parts[0] == "ephemeral-resources" || parts[0] == "actions" || parts[0] == "guides") && len(parts) > 1 {
 		return parts[0] + "/" + parts[1]
 	}
 	return parts[0]
@@ -552,6 +553,38 @@ func TestExamples_everyTypeHasOne(t *testing.T) {
 		newDataSource().Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: meta.TypeName}, &resp)
 		if _, err := os.Stat(filepath.Join(root, "data-sources", resp.TypeName, "data-source.tf")); err != nil {
 			t.Errorf("data source %s has no example: %v", resp.TypeName, err)
+		}
+	}
+}
+
+// testPublishToEveryRegion: one apply builds the golden image in DFW and
+// copies it to the five other regions, each copy with the golden image's
+// data and metadata; the next plan is empty, and destroy leaves no image in
+// any region.
+func testPublishToEveryRegion(t *testing.T, e *example) {
+	file := e.PlaceFile("debian-13.qcow2", 1<<18)
+	e.Apply()
+	ids, _ := e.Output("image_ids").(map[string]any)
+	if len(ids) != len(rackspaceRegions) {
+		t.Fatalf("image_ids %v, want one per region (%v)", ids, rackspaceRegions)
+	}
+	for _, name := range rackspaceRegions {
+		id, _ := ids[name].(string)
+		img, ok := e.srv.InRegion(name).Image(id)
+		switch {
+		case !ok:
+			t.Errorf("%s: no image %s", name, id)
+		case img.Status != "active" || img.Checksum == nil || *img.Checksum != file.MD5:
+			t.Errorf("%s: image %s is %s with checksum %v, want active with the file's md5 %s", name, id, img.Status, img.Checksum, file.MD5)
+		case *img.DiskFormat != "qcow2" || img.MinDisk != 10 || !slices.Contains(img.Tags, "golden") || img.Properties["os_distro"] != "debian":
+			t.Errorf("%s: image %s lacks the golden image's metadata: %+v", name, id, img)
+		}
+	}
+	e.ExpectNoChanges()
+	e.Destroy()
+	for _, name := range rackspaceRegions {
+		if left := e.srv.InRegion(name).Images(); len(left) != 0 {
+			t.Errorf("%s: %d images left after destroy", name, len(left))
 		}
 	}
 }

@@ -35,8 +35,6 @@ type copyFromModel struct {
 	Region  types.String `tfsdk:"region"`
 }
 
-var copyFromTypes = map[string]attr.Type{"image_id": types.StringType, "region": types.StringType}
-
 func copyFromAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,

@@ -52,8 +52,8 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 					"Requires `disk_format` and `container_format`. The file's content is tracked by its hash: new content " +
 					"replaces the image, a new path to the same bytes does not. The hash is kept with the file's size and " +
 					"modification time, so an unchanged file is not read again when planning. With `decompress`, the " +
-					"decompressed data is what is uploaded and tracked. Without `file`, `source_url` or `import_from` the " +
-					"image is created without data and stays `queued`.",
+					"decompressed data is what is uploaded and tracked. Without `file`, `source_url`, `copy_from` or `import_from` " +
+					"the image is created without data and stays `queued`.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"import_from": schema.StringAttribute{
