@@ -1,15 +1,15 @@
 // Package bench measures what users feel, with the real terraform and the
 // real provider binary against the mock: waits, a fleet apply, a big
 // refresh, a 1 GiB upload, planning over a big unchanged file, import and
-// export, a 1 GiB source_url streamed from loopback and a 256 MiB xz file
-// uploaded with decompress. Every time is compared with a floor measured in
+// export, a 1 GiB source_url streamed from loopback, a 256 MiB xz file
+// uploaded with decompress and a 1 GiB copy between two regions. Every time is compared with a floor measured in
 // the same run, since these machines are shared and absolute times vary.
 //
 // go test ./internal/bench runs a smoke pass with tiny sizes (part of make
 // test, so the harness never rots); CLOUDIMAGES_BENCH=full (make bench) runs
 // the real sizes and writes BENCHMARKS.md. CLOUDIMAGES_BENCH_ONLY=refresh,upload
 // runs only the scenarios named (waits, fleet, refresh, upload, import,
-// source_url, decompress) and writes no BENCHMARKS.md.
+// source_url, decompress, copy) and writes no BENCHMARKS.md.
 package bench
 
 import (
@@ -42,6 +42,7 @@ type sizes struct {
 	importBytes int64
 	sourceURL   int64 // served from loopback, streamed by the provider
 	xz          int64 // decompressed size of the xz file
+	copy        int64 // copied between two regions of the mock
 }
 
 var (
@@ -50,13 +51,13 @@ var (
 		fleet: 50, fleetFile: 1 << 20, fleetDelay: 500 * time.Millisecond,
 		refresh: 500, upload: 1 << 30, importBytes: 256 << 20,
 		// xz -T0 -1 of 1 GiB (half random) took 108 s on 2 CPUs: 256 MiB
-		sourceURL: 1 << 30, xz: 256 << 20,
+		sourceURL: 1 << 30, xz: 256 << 20, copy: 1 << 30,
 	}
 	smoke = sizes{
 		waits: []time.Duration{100 * time.Millisecond},
 		fleet: 3, fleetFile: 1 << 10, fleetDelay: 50 * time.Millisecond,
 		refresh: 5, upload: 4 << 20, importBytes: 1 << 20,
-		sourceURL: 4 << 20, xz: 4 << 20,
+		sourceURL: 4 << 20, xz: 4 << 20, copy: 4 << 20,
 	}
 )
 
@@ -77,6 +78,7 @@ func TestBench(t *testing.T) {
 		{"import", benchImportExport},
 		{"source_url", benchSourceURL},
 		{"decompress", benchDecompress},
+		{"copy", benchCopy},
 	}
 	// CLOUDIMAGES_BENCH_ONLY=refresh,upload runs only those scenarios (to
 	// investigate one); BENCHMARKS.md is then not written.

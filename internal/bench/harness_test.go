@@ -62,8 +62,17 @@ func render(mode string, rows []row, loadBefore, loadAfter string) string {
 
 // standalone is the mock run as its own process, so that its memory is its own.
 type standalone struct {
-	url string
-	cmd *exec.Cmd
+	url    string
+	prefix string // "/<region>" on a mock of several regions (in), else ""
+	cmd    *exec.Cmd
+}
+
+// in is the mock as seen from one of its regions (MOCK_REGIONS): the image
+// API's calls go to that region's paths.
+func (m *standalone) in(region string) *standalone {
+	v := *m
+	v.prefix = "/" + region
+	return &v
 }
 
 func startStandalone(t *testing.T) *standalone {
@@ -71,10 +80,11 @@ func startStandalone(t *testing.T) *standalone {
 	return startStandaloneIn(t, t.TempDir())
 }
 
-// startStandaloneIn starts the mock with its data (every upload) in dataDir.
-func startStandaloneIn(t *testing.T, dataDir string) *standalone {
+// startStandaloneIn starts the mock with its data (every upload) in dataDir,
+// and env added to its environment.
+func startStandaloneIn(t *testing.T, dataDir string, env ...string) *standalone {
 	t.Helper()
-	m := acctest.StartStandalone(t, "MOCK_DELAY=0s", "MOCK_DATA_DIR="+dataDir)
+	m := acctest.StartStandalone(t, append([]string{"MOCK_DELAY=0s", "MOCK_DATA_DIR=" + dataDir}, env...)...)
 	return &standalone{url: m.URL, cmd: m.Cmd}
 }
 
@@ -98,7 +108,7 @@ func memoryDir(t *testing.T, need int64) string {
 // deleteImage deletes an image (and so its data) as the producer.
 func (m *standalone) deleteImage(t *testing.T, token, id string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodDelete, m.url+"/image/v2/images/"+id, nil) //nolint:noctx // a test
+	req, err := http.NewRequest(http.MethodDelete, m.url+m.prefix+"/image/v2/images/"+id, nil) //nolint:noctx // a test
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +147,7 @@ func (m *standalone) token(t *testing.T) string {
 
 func (m *standalone) createImage(t *testing.T, token string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, m.url+"/image/v2/images", strings.NewReader(`{"name":"curl","disk_format":"raw","container_format":"bare"}`)) //nolint:noctx // a test
+	req, err := http.NewRequest(http.MethodPost, m.url+m.prefix+"/image/v2/images", strings.NewReader(`{"name":"curl","disk_format":"raw","container_format":"bare"}`)) //nolint:noctx // a test
 	if err != nil {
 		t.Fatal(err)
 	}

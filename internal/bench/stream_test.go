@@ -25,7 +25,7 @@ func (m *standalone) pipeUpload(t *testing.T, token string, producer ...string) 
 	id := m.createImage(t, token)
 	syscall.Sync()
 	script := `set -o pipefail; "${@:3}" | curl -sS -f -X PUT -T - -H "X-Auth-Token: $1" -H "Content-Type: application/octet-stream" "$2"`
-	args := append([]string{"-c", script, "bash", token, m.url + "/image/v2/images/" + id + "/file"}, producer...)
+	args := append([]string{"-c", script, "bash", token, m.url + m.prefix + "/image/v2/images/" + id + "/file"}, producer...)
 	d := timed(func() {
 		if out, err := exec.Command("bash", args...).CombinedOutput(); err != nil {
 			t.Fatalf("%v | curl -T -: %v\n%s", producer, err, out)
@@ -143,24 +143,31 @@ func benchSourceURL(t *testing.T, sz sizes) []row {
 	runs := runStreams(floor, acctest.NewCLI(t, mock.streamConfig(source("big.raw")), env), acctest.NewCLI(t, mock.streamConfig(source("tiny.raw")), env))
 
 	name := fmt.Sprintf("source_url of %s served from loopback", bytesize(sz.sourceURL))
-	disk := row{
-		scenario: name + ": bytes the provider wrote to local disk", unit: "bytes",
-		measured: float64(runs.proc.writeBytes), target: "0 bytes", pass: runs.proc.writeBytes == 0, zeroOK: true,
-		note: fmt.Sprintf("write_bytes of /proc/<pid>/io, the most of the two applies, sampled every 20 ms over %d process(es); "+
-			"the plugin socket in %s (PLUGIN_UNIX_SOCKET_DIR): in $TMPDIR it costs about 4 KiB per provider process", runs.proc.pids, sockets),
-	}
-	if runs.proc.writeBytes < 0 {
-		disk.measured, disk.pass, disk.reference = 0, false, true
-		disk.note = "not measured: /proc/<pid>/io of the provider process could not be read"
-	}
 	return []row{
 		throughputRow(name+": throughput vs curl URL \\| curl -T -", sz.sourceURL, runs, ""),
 		{
 			scenario: name + ": provider peak RSS", unit: "MiB",
 			measured: float64(runs.proc.peakRSS) / (1 << 20), floor: 64, target: "< 64 MiB", pass: runs.proc.peakRSS < 64<<20,
 		},
-		disk,
+		diskRow(name, runs.proc, sockets),
 	}
+}
+
+// diskRow is the bytes the provider wrote to local disk during the applies
+// of a streamed scenario, which must be none: it stages nothing. The plugin
+// socket is in sockets (PLUGIN_UNIX_SOCKET_DIR, in memory).
+func diskRow(name string, proc procSample, sockets string) row {
+	disk := row{
+		scenario: name + ": bytes the provider wrote to local disk", unit: "bytes",
+		measured: float64(proc.writeBytes), target: "0 bytes", pass: proc.writeBytes == 0, zeroOK: true,
+		note: fmt.Sprintf("write_bytes of /proc/<pid>/io, the most of the two applies, sampled every 20 ms over %d process(es); "+
+			"the plugin socket in %s (PLUGIN_UNIX_SOCKET_DIR): in $TMPDIR it costs about 4 KiB per provider process", proc.pids, sockets),
+	}
+	if proc.writeBytes < 0 {
+		disk.measured, disk.pass, disk.reference = 0, false, true
+		disk.note = "not measured: /proc/<pid>/io of the provider process could not be read"
+	}
+	return disk
 }
 
 // benchDecompress: apply an image of an xz file with decompress = true
