@@ -73,13 +73,13 @@ func (c *Client) DeleteObject(ctx context.Context, container, object string) err
 }
 
 // CopyObjectFrom streams container/object of from's object store (another
-// region's) into the same place in c's, hashing it on the way: the object's
-// ETag is sent, so the store refuses data that changed on the way. A copy
-// that fails part-way is sent again from the start, at most maxRetries
-// times.
-func (c *Client) CopyObjectFrom(ctx context.Context, from *Client, container, object string) (Digest, error) {
+// region's) into the same place in c's, hashing it on the way (md5, sha512,
+// and sha256 when asked): the object's ETag is sent, so the store refuses
+// data that changed on the way. A copy that fails part-way is sent again
+// from the start, at most maxRetries times.
+func (c *Client) CopyObjectFrom(ctx context.Context, from *Client, container, object string, withSHA256 bool) (Digest, error) {
 	for attempt := 0; ; attempt++ {
-		d, err := c.copyObjectOnce(ctx, from, container, object)
+		d, err := c.copyObjectOnce(ctx, from, container, object, withSHA256)
 		if err == nil || !transient(err) || attempt >= c.maxRetries {
 			return d, err
 		}
@@ -88,7 +88,7 @@ func (c *Client) CopyObjectFrom(ctx context.Context, from *Client, container, ob
 	}
 }
 
-func (c *Client) copyObjectOnce(ctx context.Context, from *Client, container, object string) (Digest, error) {
+func (c *Client) copyObjectOnce(ctx context.Context, from *Client, container, object string, withSHA256 bool) (Digest, error) {
 	src, err := from.objectURL(http.MethodGet, container, object)
 	if err != nil {
 		return Digest{}, err
@@ -103,6 +103,7 @@ func (c *Client) copyObjectOnce(ctx context.Context, from *Client, container, ob
 	}
 	defer got.Body.Close()
 	hr := newHashingReader(c.secrets.mask(ctx), container+"/"+object, got.Body, got.ContentLength)
+	hr.withSHA256 = withSHA256
 	headers := map[string]string{"Content-Type": "application/octet-stream"}
 	if etag := strings.Trim(got.Header.Get("Etag"), `"`); etag != "" {
 		headers["ETag"] = etag

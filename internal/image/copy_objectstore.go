@@ -3,6 +3,7 @@ package image
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
 // Where the Images API serves no image data (Rackspace), a copy goes
@@ -51,19 +53,23 @@ func (r *imageResource) startCopyThroughObjectStore(ctx context.Context, planned
 	if err := exportForCopy(ctx, src, img.ID, object); err != nil {
 		return fail(fmt.Sprintf("export %s to its region's object store", from), err)
 	}
-	digest, err := r.objectForCopy(ctx, src, object)
+	algo, _, _ := validate.SplitHash(plan.ExpectedHash.ValueString())
+	digest, err := r.objectForCopy(ctx, src, img, object, algo == "sha256")
 	if err != nil {
 		return fail(fmt.Sprintf("copy the export of %s to the object store of region %s", from, r.client.Region()), err)
 	}
-	if why := sameData(img, digest); why != "" {
-		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
-			fmt.Sprintf("The export of %s %s. No image was created; the objects %s/%s in regions %s and %s are left for a look.",
-				from, why, copyContainer, object, src.Region(), r.client.Region()))
-		return started{}, false
+	// nil: copied by an earlier apply, its ETag checked against the source's checksum
+	if why := ""; digest != nil {
+		if why = sameData(img, *digest); why != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
+				fmt.Sprintf("The export of %s %s. No image was created; the objects %s/%s in regions %s and %s are left for a look.",
+					from, why, copyContainer, object, src.Region(), r.client.Region()))
+			return started{}, false
+		}
 	}
 	plan.ImportFrom = types.StringValue(copyContainer + "/" + object)
-	st, ok := r.startImport(ctx, planned, plan, resp)
-	st.local = &digest
+	st, ok := r.startImportFor(ctx, planned, plan, resp, path.Root("copy_from"))
+	st.local = digest                    // nil: the server's hashes are checked, against the source's by objectForCopy
 	plan.ImportFrom = types.StringNull() // the state shows copy_from
 	st.filled = &plan
 	st.mark.CopyProperties = properties
@@ -98,28 +104,34 @@ func exportForCopy(ctx context.Context, src *client.Client, imageID, object stri
 	return err
 }
 
-// objectForCopy streams the exported object to the copy's region, unless
-// an earlier apply did (the same ETag is there). The digest is of the data
-// streamed, or the ETag alone (md5) when nothing was streamed.
-func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, object string) (client.Digest, error) {
+// objectForCopy streams the exported object to the copy's region and
+// returns the digest of what it streamed; unless an earlier apply copied it
+// already (the same ETag is there), which returns nil once that ETag (the
+// data's md5) is the source's checksum. A sha256 is only known by streaming.
+func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, object string, withSHA256 bool) (*client.Digest, error) {
 	exported, err := src.HeadObject(ctx, copyContainer, object)
 	if err != nil {
-		return client.Digest{}, err
+		return nil, err
 	}
 	if exported == nil {
-		return client.Digest{}, fmt.Errorf("the export succeeded but %s/%s is not in the object store of region %s", copyContainer, object, src.Region())
+		return nil, fmt.Errorf("the export succeeded but %s/%s is not in the object store of region %s", copyContainer, object, src.Region())
 	}
 	there, err := r.client.HeadObject(ctx, copyContainer, object)
 	if err != nil {
-		return client.Digest{}, err
+		return nil, err
 	}
-	if there != nil && there.ETag == exported.ETag && there.Size == exported.Size {
-		return client.Digest{MD5: there.ETag, Size: there.Size}, nil
+	if there != nil && there.ETag == exported.ETag && there.Size == exported.Size && !withSHA256 {
+		if img.Checksum != "" && !strings.EqualFold(there.ETag, img.Checksum) {
+			return nil, fmt.Errorf("%s/%s in region %s has the md5 %s, but the source's checksum is %s",
+				copyContainer, object, r.client.Region(), there.ETag, img.Checksum)
+		}
+		return nil, nil
 	}
 	if err := r.client.EnsureContainer(ctx, copyContainer); err != nil {
-		return client.Digest{}, err
+		return nil, err
 	}
-	return r.client.CopyObjectFrom(ctx, src, copyContainer, object)
+	d, err := r.client.CopyObjectFrom(ctx, src, copyContainer, object, withSHA256)
+	return &d, err
 }
 
 // copyPropertyOps add the source's properties that a copy through the object

@@ -246,6 +246,16 @@ resource "cloudimages_image" "copy" {
 				ExpectError: acctest.ErrorLike("copy_from", "413", "No image was created", "next apply"),
 			},
 			{
+				// The copy's region refuses the import task: the apply fails after the
+				// object was copied.
+				PreConfig: func() {
+					srv.ClearFaults()
+					srv.InjectFault(mockserver.Fault{Method: "POST", Path: regexp.MustCompile(`^/DFW/image/v2/tasks$`), Status: 403})
+				},
+				Config:      config,
+				ExpectError: acctest.ErrorLike("copy_from", "403"),
+			},
+			{
 				PreConfig: srv.ClearFaults,
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -264,6 +274,10 @@ resource "cloudimages_image" "copy" {
 						}
 						if n := tasksOf(dfw, "import"); n != 1 {
 							return fmt.Errorf("%d import tasks in DFW, want 1", n)
+						}
+						// One refused by the fault, one stored: the last apply found it.
+						if n := srv.RequestCount("PUT", "/object/v1/{account}/{container}/{object...}"); n != 2 {
+							return fmt.Errorf("%d object PUTs, want 2: the last apply copied the object again", n)
 						}
 						return nil
 					},

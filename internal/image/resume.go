@@ -236,7 +236,11 @@ func (r *imageResource) awaitImportTask(ctx context.Context, have *resourceModel
 	var failed *client.TaskFailedError
 	if errors.As(err, &failed) {
 		out.RemoveResource(ctx)
-		diags.AddAttributeError(path.Root("import_from"), fmt.Sprintf("Cannot import image %q", plan.Name.ValueString()),
+		at := path.Root("import_from")
+		if !plan.CopyFrom.IsNull() {
+			at = path.Root("copy_from") // a copy through the object stores
+		}
+		diags.AddAttributeError(at, fmt.Sprintf("Cannot import image %q", plan.Name.ValueString()),
 			fmt.Sprintf("%s\n\nThe task made no image, so nothing is left behind; the next apply runs a new import.", err))
 		return false
 	}
