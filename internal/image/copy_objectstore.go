@@ -3,6 +3,7 @@ package image
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -51,7 +52,7 @@ func (r *imageResource) startCopyThroughObjectStore(ctx context.Context, planned
 	if err := exportForCopy(ctx, src, img.ID, object); err != nil {
 		return fail(fmt.Sprintf("export %s to its region's object store", from), err)
 	}
-	digest, err := r.objectForCopy(ctx, src, object)
+	digest, err := r.objectForCopy(ctx, src, img, object)
 	if err != nil {
 		return fail(fmt.Sprintf("copy the export of %s to the object store of region %s", from, r.client.Region()), err)
 	}
@@ -100,8 +101,11 @@ func exportForCopy(ctx context.Context, src *client.Client, imageID, object stri
 
 // objectForCopy streams the exported object to the copy's region, unless
 // an earlier apply did (the same ETag is there). The digest is of the data
-// streamed, or the ETag alone (md5) when nothing was streamed.
-func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, object string) (client.Digest, error) {
+// streamed; when nothing was streamed, it is the object's ETag (md5) and
+// size, with the source's sha512: sameData then checks the md5 and the size
+// against the source, and the copy's own hashes, once imported from that
+// object, are checked against the source's md5 and sha512 (finish).
+func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, object string) (client.Digest, error) {
 	exported, err := src.HeadObject(ctx, copyContainer, object)
 	if err != nil {
 		return client.Digest{}, err
@@ -114,7 +118,11 @@ func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, o
 		return client.Digest{}, err
 	}
 	if there != nil && there.ETag == exported.ETag && there.Size == exported.Size {
-		return client.Digest{MD5: there.ETag, Size: there.Size}, nil
+		d := client.Digest{MD5: there.ETag, Size: there.Size}
+		if strings.EqualFold(img.OSHashAlgo, "sha512") {
+			d.SHA512 = img.OSHashValue
+		}
+		return d, nil
 	}
 	if err := r.client.EnsureContainer(ctx, copyContainer); err != nil {
 		return client.Digest{}, err

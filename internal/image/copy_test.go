@@ -330,3 +330,59 @@ func tasksOf(v *mockserver.Server, typ string) int {
 	}
 	return n
 }
+
+// A copy whose import cannot start once the object is in the copy's region
+// goes on from there on the next apply: neither exported nor streamed again
+// (the object there has the export's ETag), and the copy is checked against
+// the source's hashes all the same.
+func TestAccImage_copyFindsTheObjectCopiedAlready(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
+	ord := srv.InRegion("ORD")
+	acctest.SeedVHD(t, ord, acctest.Producer.TenantID, "uploads", "golden.vhd", 1<<20)
+	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	src, _ := ord.Image(source)
+	config := acctest.ProviderConfig(srv, acctest.Producer, `  region = "DFW"`) + fmt.Sprintf(`
+resource "cloudimages_image" "copy" {
+  name      = "golden copy"
+  copy_from = { image_id = %q, region = "ORD" }
+}
+`, source)
+	const objectPut = "/DFW/object/v1/{account}/{container}/{object...}"
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: onlyImagesLeft(srv, source),
+		Steps: []resource.TestStep{
+			{
+				// The copy's region refuses the import: the object is there already.
+				PreConfig: func() {
+					srv.InjectFault(mockserver.Fault{Method: "POST", Path: regexp.MustCompile(`^/DFW/image/v2/tasks$`), Status: 403})
+				},
+				Config:      config,
+				ExpectError: acctest.ErrorLike("golden copy", "403"),
+			},
+			{
+				PreConfig: func() {
+					srv.ClearFaults()
+					if n := srv.RequestCount("PUT", objectPut); n != 1 {
+						t.Errorf("the first apply stored the object %d times in DFW, want 1", n)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("checksum"), knownvalue.StringExact(*src.Checksum)),
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("os_hash_value"), knownvalue.StringExact(*src.OSHashValue)),
+				},
+				Check: func(*terraform.State) error {
+					if n := tasksOf(ord, "export"); n != 1 {
+						return fmt.Errorf("%d export tasks in ORD, want 1", n)
+					}
+					if n := srv.RequestCount("PUT", objectPut); n != 1 {
+						return fmt.Errorf("the object was stored %d times in DFW, want 1: the second apply streamed it again", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
