@@ -76,7 +76,9 @@ func (c *Client) DeleteObject(ctx context.Context, container, object string) err
 // region's) into the same place in c's, hashing it on the way (md5, sha512,
 // and sha256 when asked): the object's ETag is sent, so the store refuses
 // data that changed on the way. A copy that fails part-way is sent again
-// from the start, at most maxRetries times.
+// from the start, at most maxRetries times; one whose answer was lost after
+// the whole object went out is not, when the store has it with the md5 of
+// what was sent.
 func (c *Client) CopyObjectFrom(ctx context.Context, from *Client, container, object string, withSHA256 bool) (Digest, error) {
 	for attempt := 0; ; attempt++ {
 		d, err := c.copyObjectOnce(ctx, from, container, object, withSHA256)
@@ -115,11 +117,29 @@ func (c *Client) copyObjectOnce(ctx context.Context, from *Client, container, ob
 	})
 	d := hr.digest()
 	if err != nil {
-		return d, WrapError(http.MethodPut, dst, err)
+		err = WrapError(http.MethodPut, dst, err)
+		if UnknownOutcome(err) && c.storedAlready(ctx, container, object, d, got.ContentLength) {
+			tflog.Info(c.secrets.mask(ctx), "The object was stored although the answer was lost: not sending it again",
+				map[string]any{"container": container, "object": object, "error": err.Error()})
+			hr.finalProgress()
+			return d, nil
+		}
+		return d, err
 	}
 	hr.finalProgress()
 	if got.ContentLength >= 0 && d.Size != got.ContentLength {
 		return d, &APIError{Method: http.MethodPut, URL: dst, Message: fmt.Sprintf("copied %d bytes of an object of %d bytes", d.Size, got.ContentLength)}
 	}
 	return d, nil
+}
+
+// storedAlready reports whether a PUT whose outcome is unknown stored what
+// was sent: all of it went out (size, when known), and the store has the
+// object with the md5 and the size of the data sent.
+func (c *Client) storedAlready(ctx context.Context, container, object string, sent Digest, size int64) bool {
+	if size >= 0 && sent.Size != size {
+		return false
+	}
+	there, err := c.HeadObject(ctx, container, object)
+	return err == nil && there != nil && strings.EqualFold(there.ETag, sent.MD5) && there.Size == sent.Size
 }

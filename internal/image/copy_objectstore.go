@@ -58,18 +58,15 @@ func (r *imageResource) startCopyThroughObjectStore(ctx context.Context, planned
 	if err != nil {
 		return fail(fmt.Sprintf("copy the export of %s to the object store of region %s", from, r.client.Region()), err)
 	}
-	// nil: copied by an earlier apply, its ETag checked against the source's checksum
-	if why := ""; digest != nil {
-		if why = sameData(img, *digest); why != "" {
-			resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
-				fmt.Sprintf("The export of %s %s. No image was created; the objects %s/%s in regions %s and %s are left for a look.",
-					from, why, copyContainer, object, src.Region(), r.client.Region()))
-			return started{}, false
-		}
+	if why := sameData(img, digest); why != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
+			fmt.Sprintf("The export of %s %s. No image was created; the objects %s/%s in regions %s and %s are left for a look.",
+				from, why, copyContainer, object, src.Region(), r.client.Region()))
+		return started{}, false
 	}
 	plan.ImportFrom = types.StringValue(copyContainer + "/" + object)
 	st, ok := r.startImportFor(ctx, planned, plan, resp, path.Root("copy_from"))
-	st.local = digest                    // nil: the server's hashes are checked, against the source's by objectForCopy
+	st.local = &digest
 	plan.ImportFrom = types.StringNull() // the state shows copy_from
 	st.filled = &plan
 	st.mark.CopyProperties = properties
@@ -104,34 +101,36 @@ func exportForCopy(ctx context.Context, src *client.Client, imageID, object stri
 	return err
 }
 
-// objectForCopy streams the exported object to the copy's region and
-// returns the digest of what it streamed; unless an earlier apply copied it
-// already (the same ETag is there), which returns nil once that ETag (the
-// data's md5) is the source's checksum. A sha256 is only known by streaming.
-func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, object string, withSHA256 bool) (*client.Digest, error) {
+// objectForCopy streams the exported object to the copy's region, unless
+// an earlier apply did (the same ETag is there) and no sha256 is asked for
+// (only streaming computes one). The digest is of the data streamed; when
+// nothing was streamed, it is the object's ETag (md5) and size, with the
+// source's sha512: sameData then checks the md5 and the size against the
+// source, and the copy's own hashes, once imported from that object, are
+// checked against the source's md5 and sha512 (finish).
+func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, object string, withSHA256 bool) (client.Digest, error) {
 	exported, err := src.HeadObject(ctx, copyContainer, object)
 	if err != nil {
-		return nil, err
+		return client.Digest{}, err
 	}
 	if exported == nil {
-		return nil, fmt.Errorf("the export succeeded but %s/%s is not in the object store of region %s", copyContainer, object, src.Region())
+		return client.Digest{}, fmt.Errorf("the export succeeded but %s/%s is not in the object store of region %s", copyContainer, object, src.Region())
 	}
 	there, err := r.client.HeadObject(ctx, copyContainer, object)
 	if err != nil {
-		return nil, err
+		return client.Digest{}, err
 	}
 	if there != nil && there.ETag == exported.ETag && there.Size == exported.Size && !withSHA256 {
-		if img.Checksum != "" && !strings.EqualFold(there.ETag, img.Checksum) {
-			return nil, fmt.Errorf("%s/%s in region %s has the md5 %s, but the source's checksum is %s",
-				copyContainer, object, r.client.Region(), there.ETag, img.Checksum)
+		d := client.Digest{MD5: there.ETag, Size: there.Size}
+		if strings.EqualFold(img.OSHashAlgo, "sha512") {
+			d.SHA512 = img.OSHashValue
 		}
-		return nil, nil
+		return d, nil
 	}
 	if err := r.client.EnsureContainer(ctx, copyContainer); err != nil {
-		return nil, err
+		return client.Digest{}, err
 	}
-	d, err := r.client.CopyObjectFrom(ctx, src, copyContainer, object, withSHA256)
-	return &d, err
+	return r.client.CopyObjectFrom(ctx, src, copyContainer, object, withSHA256)
 }
 
 // copyPropertyOps add the source's properties that a copy through the object

@@ -260,6 +260,7 @@ resource "cloudimages_image" "copy" {
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("checksum"), knownvalue.StringExact(*src.Checksum)),
+					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("os_hash_value"), knownvalue.StringExact(*src.OSHashValue)),
 					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("disk_format"), knownvalue.StringExact("vhd")),
 					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("name"), knownvalue.StringExact("golden copy")),
 					statecheck.ExpectKnownValue("cloudimages_image.copy", tfjsonpath.New("tags"),

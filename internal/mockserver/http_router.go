@@ -100,8 +100,8 @@ func styleFor(path string) errStyle {
 // authenticate, method, handler. Faulted requests are counted; those a fault answers are
 // not processed. The control path (/_mock/) is neither counted nor faulted. A fault's
 // path is matched against the path as sent (less an /internal or /admin prefix), so with
-// several regions "^/ORD/" singles one out; routes and counters see it without its
-// region.
+// several regions "^/ORD/" singles one out; routes see it without its region, and a
+// regional request counts under its route and under its region's ("POST /ORD/image/v2/tasks").
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.life.enter() {
 		http.Error(w, "server closing", http.StatusServiceUnavailable)
@@ -131,6 +131,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		style = rt.style
 		rec.route = rt.template
 		s.counts.add(r.Method + " " + rt.template)
+		if v.prefix != "" && isRegional(rr.URL.Path) {
+			s.counts.add(r.Method + " " + v.prefix + rt.template) // the region's own count too
+		}
 	}
 	defer s.recoverPanic(rec, r, style)
 	serve := func(w http.ResponseWriter, r *http.Request) { v.serve(w, v.unprefixed(r), rt, params, style) }

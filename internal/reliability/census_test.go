@@ -65,13 +65,21 @@ func readState(run int, dir string) ([]stateEntry, error) {
 }
 
 // uploadLog keeps, from the mock's request log, the uploads the server stored (204 to a
-// PUT of an image's data, whether or not the answer then reached the client).
+// PUT of an image's data, whether or not the answer then reached the client), and the
+// objects the provider stored in an object store (201 to a PUT of an object: a copy's
+// object streamed from another region).
 type uploadLog struct {
-	mu   sync.Mutex
-	done map[string]int // image id → stored uploads
+	mu      sync.Mutex
+	done    map[string]int // image id → stored uploads
+	objects map[string]int // "/<REGION>/object/v1/AUTH_<tenant>/<container>/<object>" → stored PUTs
 }
 
-var uploadPath = regexp.MustCompile(`^/image/v2/images/([^/?]+)/file`)
+// uploadPath and objectPath match a request's path, with a region prefix when the mock
+// has several regions.
+var (
+	uploadPath = regexp.MustCompile(`^(?:/[^/]+)?/image/v2/images/([^/?]+)/file`)
+	objectPath = regexp.MustCompile(`^((?:/[^/]+)?/object/v1/[^/?]+/[^/?]+/[^?]+)`)
+)
 
 // logf is the mock's Logf: the recorder logs "%s %s %d %s%s" (method, URI, status, time,
 // note) for every request.
@@ -82,16 +90,23 @@ func (u *uploadLog) logf(format string, args ...any) {
 	method, _ := args[0].(string)
 	uri, _ := args[1].(string)
 	status, _ := args[2].(int)
-	m := uploadPath.FindStringSubmatch(uri)
-	if method != "PUT" || m == nil || status != 204 {
+	if method != "PUT" {
 		return
 	}
 	u.mu.Lock()
-	if u.done == nil {
-		u.done = map[string]int{}
+	defer u.mu.Unlock()
+	if m := uploadPath.FindStringSubmatch(uri); m != nil && status == 204 {
+		if u.done == nil {
+			u.done = map[string]int{}
+		}
+		u.done[m[1]]++
 	}
-	u.done[m[1]]++
-	u.mu.Unlock()
+	if m := objectPath.FindStringSubmatch(uri); m != nil && status == 201 {
+		if u.objects == nil {
+			u.objects = map[string]int{}
+		}
+		u.objects[m[1]]++
+	}
 }
 
 func (u *uploadLog) take() map[string]int {
@@ -99,6 +114,15 @@ func (u *uploadLog) take() map[string]int {
 	defer u.mu.Unlock()
 	out := u.done
 	u.done = nil
+	return out
+}
+
+// takeObjects is take for the objects stored.
+func (u *uploadLog) takeObjects() map[string]int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := u.objects
+	u.objects = nil
 	return out
 }
 
@@ -114,6 +138,7 @@ type census struct {
 
 	dupN, repTasks, repUploads int // how many objects the lines above stand for
 	repFetches                 int // web-downloads the server made beyond one per image
+	repObjects                 int // objects stored beyond once each
 	storedUploads              int // uploads the server stored in all
 }
 
@@ -133,6 +158,14 @@ func take(srv *mockserver.Server, tenant string, states []stateEntry, preImages,
 			wantName[e.str("name")]++
 			if e.str("import_from") != "" {
 				wantTask["import:"+e.str("name")]++
+			}
+			// A copy through the object stores (Rackspace) saves its import task: it ran
+			// that import, and an export of its source in the source's region.
+			if cf, _ := e.attrs["copy_from"].(map[string]any); cf != nil && e.str("import_task_id") != "" {
+				wantTask["import:"+e.str("name")]++
+				if src, _ := cf["image_id"].(string); src != "" {
+					wantTask["export:"+src]++
+				}
 			}
 		case "cloudimages_image_import_task":
 			holders[e.str("id")] = append(holders[e.str("id")], who)
@@ -154,7 +187,7 @@ func take(srv *mockserver.Server, tenant string, states []stateEntry, preImages,
 	}
 
 	byName := map[string][]string{}
-	for _, img := range srv.Images() {
+	for _, img := range allImages(srv) {
 		if img.Owner != tenant || preImages[img.ID] {
 			continue
 		}
@@ -176,7 +209,7 @@ func take(srv *mockserver.Server, tenant string, states []stateEntry, preImages,
 	}
 
 	byTask := map[string][]string{}
-	for _, task := range srv.Tasks() {
+	for _, task := range allTasks(srv) {
 		if task.Owner != tenant || preTasks[task.ID] {
 			continue
 		}
@@ -230,6 +263,18 @@ func (c *census) countFetches(states []stateEntry, fetches map[string]int) {
 	sort.Strings(c.repeated)
 }
 
+// countObjects adds the objects the provider stored more than once (a copy's object
+// streamed again to the same place).
+func (c *census) countObjects(stored map[string]int) {
+	for path, n := range stored {
+		if n > 1 {
+			c.repObjects += n - 1
+			c.repeated = append(c.repeated, fmt.Sprintf("%d stored PUTs of object %s", n, path))
+		}
+	}
+	sort.Strings(c.repeated)
+}
+
 func btoi(b bool) int {
 	if b {
 		return 1
@@ -237,10 +282,10 @@ func btoi(b bool) int {
 	return 0
 }
 
-// imageIDs and taskIDs are the ids on the server now.
+// imageIDs and taskIDs are the ids on the server now, in every region.
 func imageIDs(srv *mockserver.Server) map[string]bool {
 	out := map[string]bool{}
-	for _, img := range srv.Images() {
+	for _, img := range allImages(srv) {
 		out[img.ID] = true
 	}
 	return out
@@ -248,8 +293,35 @@ func imageIDs(srv *mockserver.Server) map[string]bool {
 
 func taskIDs(srv *mockserver.Server) map[string]bool {
 	out := map[string]bool{}
-	for _, task := range srv.Tasks() {
+	for _, task := range allTasks(srv) {
 		out[task.ID] = true
+	}
+	return out
+}
+
+// views are the server's regions, each with its own images, tasks and object store (the
+// server alone when it has one region).
+func views(srv *mockserver.Server) []*mockserver.Server {
+	var out []*mockserver.Server
+	for _, name := range srv.Regions() {
+		out = append(out, srv.InRegion(name))
+	}
+	return out
+}
+
+// allImages and allTasks are the images and the tasks of every region.
+func allImages(srv *mockserver.Server) []mockserver.ImageRecord {
+	var out []mockserver.ImageRecord
+	for _, v := range views(srv) {
+		out = append(out, v.Images()...)
+	}
+	return out
+}
+
+func allTasks(srv *mockserver.Server) []mockserver.TaskRecord {
+	var out []mockserver.TaskRecord
+	for _, v := range views(srv) {
+		out = append(out, v.Tasks()...)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/acctest"
@@ -66,5 +67,62 @@ func TestCensus_countsWebDownloads(t *testing.T) {
 	c.countFetches([]stateEntry{web(0, "a"), web(1, "a"), web(0, "b")}, map[string]int{"a": 2, "b": 3, "gone": 1})
 	if c.repFetches != 2 || len(c.repeated) != 1 {
 		t.Errorf("repeated %d %v", c.repFetches, c.repeated)
+	}
+}
+
+// On a mock of several regions the census counts every region's images and tasks: a
+// copy through the object stores (its import task in the state) expects one import in
+// its region and one export of its source in the source's; a second export is work
+// repeated, and so is an object stored twice. The logs' paths carry the region.
+func TestCensus_countsEveryRegion(t *testing.T) {
+	t.Parallel()
+	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: []string{"DFW", "ORD"}})
+	ord, dfw := srv.InRegion("ORD"), srv.InRegion("DFW")
+	tenant := acctest.Producer.TenantID
+	acctest.SeedVHD(t, ord, tenant, "uploads", "golden.vhd", 64<<10)
+	acctest.SeedVHD(t, dfw, tenant, "cloudimages-copies", "golden.vhd", 64<<10)
+	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	preImages, preTasks := imageIDs(srv), taskIDs(srv)
+	if !preImages[source] {
+		t.Fatalf("imageIDs misses ORD's image %s: %v", source, preImages)
+	}
+	acctest.RunSeedExportTask(t, ord, acctest.Producer, source, "uploads")
+	task, copied := acctest.RunSeedImportTask(t, dfw, acctest.Producer, "copy [tf-0123abcd]", "cloudimages-copies/golden.vhd")
+	_, orphan := acctest.RunSeedImportTask(t, ord, acctest.Producer, "stray", "uploads/golden.vhd")
+	states := []stateEntry{{addr: "cloudimages_image.copy", typ: "cloudimages_image", attrs: map[string]any{
+		"id": copied, "name": "copy", "import_task_id": task, "copy_from": map[string]any{"image_id": source, "region": "ORD"},
+	}}}
+	c := take(srv, tenant, states, preImages, preTasks, nil)
+	if c.images != 2 || len(c.orphans) != 1 || !strings.Contains(c.orphans[0], orphan) || c.repTasks != 0 {
+		t.Errorf("one export: images %d, orphans %v, repeated %v", c.images, c.orphans, c.repeated)
+	}
+	if err := ord.CreateContainer(tenant, "again"); err != nil {
+		t.Fatal(err)
+	}
+	acctest.RunSeedExportTask(t, ord, acctest.Producer, source, "again")
+	c = take(srv, tenant, states, preImages, preTasks, nil)
+	if c.repTasks != 1 || len(c.repeated) != 1 || !strings.Contains(c.repeated[0], "export:"+source) {
+		t.Errorf("two exports: repeated %d %v", c.repTasks, c.repeated)
+	}
+
+	var u uploadLog
+	for _, l := range []struct {
+		method, uri string
+		status      int
+	}{
+		{"PUT", "/DFW/image/v2/images/" + copied + "/file", 204},
+		{"PUT", "/DFW/object/v1/AUTH_" + tenant + "/cloudimages-copies/" + source + ".vhd", 201},
+		{"PUT", "/DFW/object/v1/AUTH_" + tenant + "/cloudimages-copies/" + source + ".vhd", 201},
+		{"PUT", "/DFW/object/v1/AUTH_" + tenant + "/cloudimages-copies", 201}, // the container
+		{"PUT", "/ORD/object/v1/AUTH_" + tenant + "/cloudimages-copies/other.vhd", 499},
+	} {
+		u.logf("%s %s %d %s%s", l.method, l.uri, l.status, "1ms", "")
+	}
+	if up := u.take(); len(up) != 1 || up[copied] != 1 {
+		t.Errorf("uploads %v", up)
+	}
+	c.countObjects(u.takeObjects())
+	if c.repObjects != 1 {
+		t.Errorf("objects stored again: %d %v", c.repObjects, c.repeated)
 	}
 }

@@ -47,19 +47,56 @@ var (
 		path: `^/image/v2/images/[^/]+/members/[^/]+$`}
 )
 
+// The copy rows run on a mock of two regions, the source in ORD and the copy in DFW (the
+// provider's region): the paths carry the region, and so do the counters' routes
+// ("POST /DFW/image/v2/tasks"), so that a held step in one region is not taken for the
+// same route in the other.
+var (
+	// Glance: the source's data (GET /file in ORD) streamed into the copy's upload in DFW.
+	// The download is opened before the copy is created.
+	stepCopyDownload = step{name: "download in ORD", method: "GET", route: "/ORD/image/v2/images/{image_id}/file",
+		path: `^/ORD/image/v2/images/[^/]+/file$`, next: "POST /DFW/image/v2/images"}
+	stepCopyCreate = step{name: "image create in DFW", method: "POST", route: "/DFW/image/v2/images", path: `^/DFW/image/v2/images$`,
+		next: "PUT /DFW/image/v2/images/{image_id}/file"}
+	stepCopyUpload = step{name: "upload in DFW", method: "PUT", route: "/DFW/image/v2/images/{image_id}/file",
+		path: `^/DFW/image/v2/images/[^/]+/file$`}
+	// Rackspace: an export in ORD into cloudimages-copies, the object streamed to DFW's
+	// object store, an import in DFW, the metadata patch.
+	stepExportCreate = step{name: "export task create in ORD", method: "POST", route: "/ORD/image/v2/tasks", path: `^/ORD/image/v2/tasks$`,
+		next: "GET /ORD/image/v2/tasks/{task_id}"}
+	stepExportWait = step{name: "export wait in ORD", method: "GET", route: "/ORD/image/v2/tasks/{task_id}", path: `^/ORD/image/v2/tasks/[^/]+$`,
+		next: "HEAD /DFW/object/v1/{account}/{container}/{object...}"}
+	stepObjectCopy = step{name: "object copy PUT to DFW", method: "PUT", route: "/DFW/object/v1/{account}/{container}/{object...}",
+		path: `^/DFW/object/v1/[^/]+/cloudimages-copies/[^/]+$`, next: "POST /DFW/image/v2/tasks"}
+	stepImportCreate = step{name: "import task create in DFW", method: "POST", route: "/DFW/image/v2/tasks", path: `^/DFW/image/v2/tasks$`,
+		next: "GET /DFW/image/v2/tasks/{task_id}"}
+	stepImportWait = step{name: "import wait in DFW", method: "GET", route: "/DFW/image/v2/tasks/{task_id}", path: `^/DFW/image/v2/tasks/[^/]+$`,
+		next: "GET /DFW/image/v2/images/{image_id}"}
+	stepCopyPatch = step{name: "metadata patch in DFW", method: "PATCH", route: "/DFW/image/v2/images/{image_id}",
+		path: `^/DFW/image/v2/images/[^/]+$`}
+)
+
+// copyRegions are the copy rows' regions: the copy's (the provider's) first.
+var copyRegions = []string{"DFW", "ORD"}
+
 // subject is a resource of the table, alone in its configuration.
 type subject struct {
 	name    string
-	flavour string // mock flavour
+	flavour string   // mock flavour
+	regions []string // the mock's regions (Options.Regions); nil: one
 	// config prepares what the resource needs and returns its configuration for a create
 	// timeout, and optionally a check of the server once the row has converged.
 	config     func(t *testing.T, srv *mockserver.Server) (func(timeout string) string, func() []string)
 	sigintOnly bool // no timeouts block
 	steps      []step
-	images     int    // images it makes
-	taskType   string // the task it runs, "" for none
-	uploads    int    // uploads it makes
+	images     int       // images it makes
+	tasks      []taskRun // the tasks it runs, each once
+	uploads    int       // uploads it makes
 }
+
+// taskRun is a task a subject runs: its type, and on a mock of several regions the
+// region it runs in ("" for one region).
+type taskRun struct{ typ, region string }
 
 var subjects = []subject{
 	{
@@ -111,7 +148,7 @@ resource "cloudimages_image" "x" {
 		},
 	},
 	{
-		name: "cloudimages_image (import_from)", flavour: "rackspace", images: 1, taskType: "import",
+		name: "cloudimages_image (import_from)", flavour: "rackspace", images: 1, tasks: []taskRun{{typ: "import"}},
 		steps: []step{stepTask, stepWait, stepPatch},
 		config: func(_ *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			return func(timeout string) string {
@@ -130,7 +167,7 @@ resource "cloudimages_image" "x" {
 		},
 	},
 	{
-		name: "cloudimages_image_import_task", flavour: "rackspace", images: 1, taskType: "import",
+		name: "cloudimages_image_import_task", flavour: "rackspace", images: 1, tasks: []taskRun{{typ: "import"}},
 		steps: []step{stepTask, stepWait},
 		config: func(_ *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			return func(timeout string) string {
@@ -147,12 +184,12 @@ resource "cloudimages_image_import_task" "x" {
 		},
 	},
 	{
-		name: "cloudimages_image_export_task", flavour: "rackspace", taskType: "export",
+		name: "cloudimages_image_export_task", flavour: "rackspace", tasks: []taskRun{{typ: "export"}},
 		steps: []step{stepTask, stepWait},
 		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
 			_, id := acctest.RunSeedImportTask(t, srv, acctest.Producer, "to-export", "images/disk.vhd")
 			return func(timeout string) string {
-				return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
+					return acctest.ProviderConfig(srv, acctest.Producer) + fmt.Sprintf(`
 resource "cloudimages_image_export_task" "x" {
   image_id                  = %q
   receiving_swift_container = "exports"
@@ -161,7 +198,40 @@ resource "cloudimages_image_export_task" "x" {
   }
 }
 `, id, timeout)
-			}, nil
+				}, func() []string {
+					// the source object (images/disk.vhd) and the one export
+					if n := len(srv.Objects(acctest.Producer.TenantID)) - 1; n != 1 {
+						return []string{fmt.Sprintf("%d exported objects, want 1", n)}
+					}
+					return nil
+				}
+		},
+	},
+	{
+		name: "cloudimages_image (copy_from)", flavour: "glance", regions: copyRegions, images: 1, uploads: 1,
+		steps: []step{stepCopyDownload, stepCopyCreate, stepCopyUpload},
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
+			file := acctest.WriteImageFile(t, "golden.raw", 64<<10, 4)
+			source := acctest.CreateSeedImage(t, srv.InRegion("ORD"), acctest.Producer, acctest.SeedImage{
+				Name: "golden", Properties: map[string]string{"os_distro": "debian"}, File: &file,
+			})
+			return copyConfig(srv, source), func() []string { return checkCopy(srv, source) }
+		},
+	},
+	{
+		name: "cloudimages_image (copy_from, object stores)", flavour: "rackspace", regions: copyRegions, images: 1,
+		tasks: []taskRun{{typ: "export", region: "ORD"}, {typ: "import", region: "DFW"}},
+		steps: []step{stepExportCreate, stepExportWait, stepObjectCopy, stepImportCreate, stepImportWait, stepCopyPatch},
+		config: func(t *testing.T, srv *mockserver.Server) (func(string) string, func() []string) {
+			ord := srv.InRegion("ORD")
+			acctest.SeedVHD(t, ord, acctest.Producer.TenantID, "uploads", "golden.vhd", 256<<10)
+			_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+			if err := ord.UpdateImage(source, func(img *mockserver.ImageRecord) {
+				img.Properties = map[string]string{"os_distro": "debian"}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return copyConfig(srv, source), func() []string { return checkCopy(srv, source) }
 		},
 	},
 	{
@@ -205,6 +275,66 @@ resource "cloudimages_image_member_status" "x" {
 				}
 		},
 	},
+}
+
+// copyConfig copies source, in ORD, into DFW, the provider's region.
+func copyConfig(srv *mockserver.Server, source string) func(string) string {
+	return func(timeout string) string {
+		return acctest.ProviderConfig(srv, acctest.Producer, `  region = "DFW"`) + fmt.Sprintf(`
+resource "cloudimages_image" "x" {
+  name      = "interrupted"
+  copy_from = { image_id = %q, region = "ORD" }
+  timeouts {
+    create = %q
+  }
+}
+`, source, timeout)
+	}
+}
+
+// copyContainer is where a copy through the object stores keeps its object on the way,
+// in both regions (internal/image).
+const copyContainer = "cloudimages-copies"
+
+// checkCopy is a copy row's check once it has converged: the copy in DFW has the
+// source's data and its property, and no object of the copy is left in either region.
+func checkCopy(srv *mockserver.Server, source string) []string {
+	var problems []string
+	src, ok := srv.InRegion("ORD").Image(source)
+	if !ok || src.Checksum == nil {
+		return []string{"the source image is gone, or has no checksum"}
+	}
+	copies := 0
+	for _, img := range srv.InRegion("DFW").Images() {
+		if img.Owner != acctest.Producer.TenantID || img.Name == nil || tokenMark.ReplaceAllString(*img.Name, "") != "interrupted" {
+			continue
+		}
+		copies++
+		switch {
+		case img.Checksum == nil || *img.Checksum != *src.Checksum:
+			problems = append(problems, fmt.Sprintf("the copy %s (%s) has the checksum %s, the source %s", img.ID, img.Status, deref(img.Checksum), *src.Checksum))
+		case img.Properties["os_distro"] != "debian":
+			problems = append(problems, fmt.Sprintf("the copy %s has os_distro %q, the source \"debian\"", img.ID, img.Properties["os_distro"]))
+		}
+	}
+	if copies == 0 {
+		problems = append(problems, "no copy in DFW")
+	}
+	for _, v := range views(srv) {
+		for _, o := range v.Objects(acctest.Producer.TenantID) {
+			if o.Container == copyContainer {
+				problems = append(problems, fmt.Sprintf("object %s/%s left in %s", o.Container, o.Name, v.Region()))
+			}
+		}
+	}
+	return problems
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "(none)"
+	}
+	return *s
 }
 
 // answered counts, from the mock's request log, the answers per "METHOD path".
@@ -253,7 +383,6 @@ type interruption struct {
 	uploads             int    // uploads the server stored
 	orphans             int
 	left                int // images destroy left, beyond what the subject keeps by design
-	exports             int // objects in exports after the row
 	problems            []string
 }
 
@@ -270,7 +399,7 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	row := interruption{subject: s.name, step: st.name, mode: mode}
 	var log answered
 	var uploads uploadLog
-	srv := acctest.Mock(t, mockserver.Options{Flavor: s.flavour, Delay: 200 * time.Millisecond, Logf: func(format string, args ...any) {
+	srv := acctest.Mock(t, mockserver.Options{Flavor: s.flavour, Regions: s.regions, Delay: 200 * time.Millisecond, Logf: func(format string, args ...any) {
 		log.logf(format, args...)
 		uploads.logf(format, args...)
 	}})
@@ -285,6 +414,8 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	d := newDir(t, config(short))
 	d.init(t)
 	preImages, preTasks := imageIDs(srv), taskIDs(srv)
+	uploads.take() // what the subject's config seeded (a copy's source) is not the row's
+	uploads.takeObjects()
 	var first tfResult
 	var landed string
 	if mode == lostAnswer {
@@ -342,14 +473,27 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 		t.Fatal(err)
 	}
 	c := take(srv, acctest.Producer.TenantID, states, preImages, preTasks, uploads.take())
+	c.countObjects(uploads.takeObjects())
 	row.images, row.orphans = c.images, len(c.orphans)
 	for _, n := range c.repeated {
 		row.problems = append(row.problems, "repeated: "+n)
 	}
 	row.problems = append(row.problems, append(append(c.orphans, c.duplicates...), c.shared...)...)
-	for _, task := range srv.Tasks() {
-		if !preTasks[task.ID] && task.Type == s.taskType {
-			row.tasks++
+	made := map[string]int{} // tasks made in the row, by type and by "type in REGION"
+	for _, v := range views(srv) {
+		for _, task := range v.Tasks() {
+			if !preTasks[task.ID] {
+				made[task.Type]++
+				made[task.Type+" in "+v.Region()]++
+			}
+		}
+	}
+	for _, run := range s.tasks {
+		row.tasks += made[run.typ]
+		if made[run.typ] != 1 {
+			row.problems = append(row.problems, fmt.Sprintf("%d %s tasks, want 1", made[run.typ], run.typ))
+		} else if run.region != "" && made[run.typ+" in "+run.region] != 1 {
+			row.problems = append(row.problems, fmt.Sprintf("the %s task is not in %s", run.typ, run.region))
 		}
 	}
 	row.uploads = c.storedUploads
@@ -359,22 +503,13 @@ func interruptRow(t *testing.T, s subject, st step, mode string) interruption {
 	if row.images != s.images {
 		row.problems = append(row.problems, fmt.Sprintf("%d images, want %d", row.images, s.images))
 	}
-	if s.taskType != "" && row.tasks != 1 {
-		row.problems = append(row.problems, fmt.Sprintf("%d %s tasks, want 1", row.tasks, s.taskType))
-	}
 	if verify != nil {
 		row.problems = append(row.problems, verify()...)
-	}
-	if s.taskType == "export" {
-		row.exports = len(srv.Objects(acctest.Producer.TenantID)) - 1 // the source object
-		if row.exports != 1 {
-			row.problems = append(row.problems, fmt.Sprintf("%d exported objects, want 1", row.exports))
-		}
 	}
 	if r := d2.run(3*time.Minute, nil, "destroy", "-auto-approve", "-input=false"); !r.ok() {
 		row.problems = append(row.problems, "destroy: "+strings.Join(errorSummaries(r.stderr), "; "))
 	}
-	for _, img := range srv.Images() {
+	for _, img := range allImages(srv) {
 		if !preImages[img.ID] && img.Owner == acctest.Producer.TenantID && !c.keep[img.ID] {
 			row.left++
 			row.problems = append(row.problems, "left after destroy: "+img.ID+" ("+img.Status+")")

@@ -229,15 +229,25 @@ latency") and the step after it was never reached. Then, with the faults off and
 of 10 m (what a user does after a timeout), up to 3 applies, each followed by a plan that must be
 empty; then the count, then destroy. Mock delay: 200 ms per asynchronous step.
 
+The copy rows (` + "`copy_from`" + `) run on a mock of two regions: the source image in ORD, the copy in DFW (the
+provider block's region). Their steps' paths carry the region (` + "`^/DFW/image/v2/tasks$`" + `), and so do the
+mock's counters they are matched with (` + "`POST /DFW/image/v2/tasks`" + `, counted beside the route of every
+region), so that a held step in one region is not mistaken for the same route in the other. The census
+counts the images, tasks and objects of both regions.
+
 `)
 	b.WriteString(interruptionMarkdown(interruptions))
 	b.WriteString(`
-- **images**, **tasks**: made during the row (tasks of the resource's own type; the export row's source image and the
-  member rows' shared image were made before).
-- **uploads stored**: uploads the mock stored (204 to a PUT of the image's data).
-- A row passes when it landed, converged, made one image (none for an export), ran its task once, stored one upload
-  (file images), left no orphan, and destroy left nothing beyond what the resource keeps by design; the member rows
-  also need exactly one member on the image (accepted, for the status).
+- **images**, **tasks**: made during the row (tasks of the resource's own types: the copy through the object stores
+  runs an export in ORD and an import in DFW; the export row's source image, the copies' source and the member rows'
+  shared image were made before).
+- **uploads stored**: uploads the mock stored (204 to a PUT of the image's data). An object the provider stored more
+  than once (201 to a PUT of the same object: a copy's object streamed again) is work repeated, a problem of the row.
+- A row passes when it landed, converged, made one image (none for an export), ran each of its tasks once (in its
+  region), stored one upload (file images and the glance copy), left no orphan, and destroy left nothing beyond what
+  the resource keeps by design; the member rows also need exactly one member on the image (accepted, for the status),
+  and the copy rows a copy with the source's checksum and its property, and no object left in the container
+  ` + "`cloudimages-copies`" + ` of either region.
 
 ## What is recorded where
 
@@ -255,7 +265,7 @@ empty; then the count, then destroy. Mock delay: 200 ms per asynchronous step.
 
 - ` + "`make soak`" + ` runs this (TestSoak in internal/reliability, CLOUDIMAGES_SOAK=full) and rewrites this file;
   ` + "`SOAK_ROUNDS`, `SOAK_SEED`, `SOAK_SHARE`, `SOAK_SIZE`, `SOAK_APPLIES` and `SOAK_TOKEN_TTL`" + ` change it.
-- ` + "`go test -count=1 -run TestInterruptions ./internal/reliability/`" + ` runs the interruption table alone (about a minute).
+- ` + "`go test -count=1 -run TestInterruptions ./internal/reliability/`" + ` runs the interruption table alone (about two minutes).
 - ` + "`go test -count=1 -run TestSoak_short ./internal/reliability/`" + ` is one seeded round per flavour with a few resources
   (part of the normal tests); it fails on any orphan, duplicate, object in two states, leftover, or round that does not converge.
 `)

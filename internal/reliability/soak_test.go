@@ -325,23 +325,25 @@ func soakRound(t *testing.T, srv *mockserver.Server, f flavour, fi, round int, p
 		}()
 	}
 	wg.Wait()
-	for _, img := range srv.Images() {
-		if preImages[img.ID] || img.Owner != acctest.Producer.TenantID {
-			continue
-		}
-		if res.census.keep[img.ID] {
-			res.kept++
-		} else {
-			name := ""
-			if img.Name != nil {
-				name = *img.Name
+	for _, v := range views(srv) {
+		for _, img := range v.Images() {
+			if preImages[img.ID] || img.Owner != acctest.Producer.TenantID {
+				continue
 			}
-			res.left = append(res.left, fmt.Sprintf("%s %q (%s)", img.ID, name, img.Status))
-		}
-		// the next round starts clean; what was left is counted above
-		_ = srv.UpdateImage(img.ID, func(r *mockserver.ImageRecord) { r.Protected = false })
-		if err := srv.DeleteImage(img.ID); err != nil {
-			t.Errorf("clean up image %s: %v", img.ID, err)
+			if res.census.keep[img.ID] {
+				res.kept++
+			} else {
+				name := ""
+				if img.Name != nil {
+					name = *img.Name
+				}
+				res.left = append(res.left, fmt.Sprintf("%s %q (%s)", img.ID, name, img.Status))
+			}
+			// the next round starts clean; what was left is counted above
+			_ = v.UpdateImage(img.ID, func(r *mockserver.ImageRecord) { r.Protected = false })
+			if err := v.DeleteImage(img.ID); err != nil {
+				t.Errorf("clean up image %s in %s: %v", img.ID, v.Region(), err)
+			}
 		}
 	}
 	res.took = time.Since(start)
@@ -354,7 +356,7 @@ func waitTasks(srv *mockserver.Server, pre map[string]bool, d time.Duration) int
 	deadline := time.Now().Add(d)
 	for {
 		busy := 0
-		for _, task := range srv.Tasks() {
+		for _, task := range allTasks(srv) {
 			if !pre[task.ID] && (task.Status == "pending" || task.Status == "processing") {
 				busy++
 			}
