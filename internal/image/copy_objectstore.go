@@ -19,7 +19,7 @@ import (
 
 // Where the Images API serves no image data (Rackspace), a copy goes
 // through the object stores: an export task writes the source's data to
-// copyContainer/<source id>.vhd in the source's region, the provider streams
+// <container>/<source id>.vhd in the source's region, the provider streams
 // that object to the same place in the copy's region (hashing it, with the
 // ETag checked by the store), and an import task makes the copy from it.
 // Each step finds the work of an earlier, interrupted apply and goes on from
@@ -27,8 +27,13 @@ import (
 // import task saved in the state), so that nothing is done twice. Both
 // objects are deleted once the copy is active.
 
-// copyContainer holds a copy's data on its way, in both regions.
-const copyContainer = "cloudimages-copies"
+// copyContainer holds, in both regions, the data of the copies to region on
+// their way: one per copy's region, so that copies of one source to several
+// regions, made at once as a for_each does, each have an export and an
+// object of their own, and none deletes what another still reads.
+func copyContainer(region string) string {
+	return "cloudimages-copies-" + strings.ToLower(region)
+}
 
 // copyObject is an object that a copy leaves on its way.
 type copyObject struct {
@@ -42,37 +47,37 @@ type copyObject struct {
 // (startImport, which saves the task), carrying the source's properties.
 func (r *imageResource) startCopyThroughObjectStore(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse,
 	src *client.Client, img *client.Image, properties map[string]string) (started, bool) {
-	object := img.ID + ".vhd"
+	container, object := copyContainer(r.client.Region()), img.ID+".vhd"
 	from := fmt.Sprintf("image %s in region %s", img.ID, src.Region())
 	fail := func(what string, err error) (started, bool) {
 		diagnostics.AttributeAPIError(&resp.Diagnostics, path.Root("copy_from"), what, err,
 			fmt.Sprintf("No image was created. What the copy has done so far (in the object stores' container %s) is found "+
-				"again by the next apply, which goes on from there.", copyContainer))
+				"again by the next apply, which goes on from there.", container))
 		return started{}, false
 	}
-	if err := exportForCopy(ctx, src, img.ID, object); err != nil {
+	if err := exportForCopy(ctx, src, img.ID, container, object); err != nil {
 		return fail(fmt.Sprintf("export %s to its region's object store", from), err)
 	}
 	algo, _, _ := validate.SplitHash(plan.ExpectedHash.ValueString())
-	digest, err := r.objectForCopy(ctx, src, img, object, algo == "sha256")
+	digest, err := r.objectForCopy(ctx, src, img, container, object, algo == "sha256")
 	if err != nil {
 		return fail(fmt.Sprintf("copy the export of %s to the object store of region %s", from, r.client.Region()), err)
 	}
 	if why := sameData(img, digest); why != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
 			fmt.Sprintf("The export of %s %s. No image was created; the objects %s/%s in regions %s and %s are left for a look.",
-				from, why, copyContainer, object, src.Region(), r.client.Region()))
+				from, why, container, object, src.Region(), r.client.Region()))
 		return started{}, false
 	}
-	plan.ImportFrom = types.StringValue(copyContainer + "/" + object)
+	plan.ImportFrom = types.StringValue(container + "/" + object)
 	st, ok := r.startImportFor(ctx, planned, plan, resp, path.Root("copy_from"))
 	st.local = &digest
 	plan.ImportFrom = types.StringNull() // the state shows copy_from
 	st.filled = &plan
 	st.mark.CopyProperties = properties
 	st.mark.CopyObjects = []copyObject{
-		{Region: src.Region(), Container: copyContainer, Object: object},
-		{Region: r.client.Region(), Container: copyContainer, Object: object},
+		{Region: src.Region(), Container: container, Object: object},
+		{Region: r.client.Region(), Container: container, Object: object},
 	}
 	return st, ok
 }
@@ -80,19 +85,19 @@ func (r *imageResource) startCopyThroughObjectStore(ctx context.Context, planned
 // exportForCopy has the source's data exported to object in its region's
 // store, unless an earlier apply did: the object is there already, or the
 // export is still running (it is waited for).
-func exportForCopy(ctx context.Context, src *client.Client, imageID, object string) error {
-	if info, err := src.HeadObject(ctx, copyContainer, object); err != nil || info != nil {
+func exportForCopy(ctx context.Context, src *client.Client, imageID, container, object string) error {
+	if info, err := src.HeadObject(ctx, container, object); err != nil || info != nil {
 		return err
 	}
-	if err := src.EnsureContainer(ctx, copyContainer); err != nil {
+	if err := src.EnsureContainer(ctx, container); err != nil {
 		return err
 	}
-	t, err := src.RunningExport(ctx, imageID, copyContainer)
+	t, err := src.RunningExport(ctx, imageID, container)
 	if err != nil {
 		return err
 	}
 	if t == nil {
-		if t, err = src.CreateExportTask(ctx, imageID, copyContainer); err != nil {
+		if t, err = src.CreateExportTask(ctx, imageID, container); err != nil {
 			return err
 		}
 	}
@@ -108,15 +113,15 @@ func exportForCopy(ctx context.Context, src *client.Client, imageID, object stri
 // source's sha512: sameData then checks the md5 and the size against the
 // source, and the copy's own hashes, once imported from that object, are
 // checked against the source's md5 and sha512 (finish).
-func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, object string, withSHA256 bool) (client.Digest, error) {
-	exported, err := src.HeadObject(ctx, copyContainer, object)
+func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, container, object string, withSHA256 bool) (client.Digest, error) {
+	exported, err := src.HeadObject(ctx, container, object)
 	if err != nil {
 		return client.Digest{}, err
 	}
 	if exported == nil {
-		return client.Digest{}, fmt.Errorf("the export succeeded but %s/%s is not in the object store of region %s", copyContainer, object, src.Region())
+		return client.Digest{}, fmt.Errorf("the export succeeded but %s/%s is not in the object store of region %s", container, object, src.Region())
 	}
-	there, err := r.client.HeadObject(ctx, copyContainer, object)
+	there, err := r.client.HeadObject(ctx, container, object)
 	if err != nil {
 		return client.Digest{}, err
 	}
@@ -127,10 +132,10 @@ func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, i
 		}
 		return d, nil
 	}
-	if err := r.client.EnsureContainer(ctx, copyContainer); err != nil {
+	if err := r.client.EnsureContainer(ctx, container); err != nil {
 		return client.Digest{}, err
 	}
-	return r.client.CopyObjectFrom(ctx, src, copyContainer, object, withSHA256)
+	return r.client.CopyObjectFrom(ctx, src, container, object, withSHA256)
 }
 
 // copyPropertyOps add the source's properties that a copy through the object

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,7 +228,7 @@ resource "cloudimages_image" "copy" {
 	noCopyObjects := func(*terraform.State) error {
 		for _, name := range srv.Regions() {
 			for _, o := range srv.InRegion(name).Objects(tenant) {
-				if o.Container == "cloudimages-copies" {
+				if strings.HasPrefix(o.Container, "cloudimages-copies") {
 					return fmt.Errorf("%s/%s left in the object store of %s", o.Container, o.Name, name)
 				}
 			}
@@ -240,7 +241,7 @@ resource "cloudimages_image" "copy" {
 			{
 				// The copy's region refuses the object: the apply fails after the export.
 				PreConfig: func() {
-					srv.InjectFault(mockserver.Fault{Method: "PUT", Path: regexp.MustCompile(`^/DFW/object/v1/[^/]+/cloudimages-copies/.`), Status: 413})
+					srv.InjectFault(mockserver.Fault{Method: "PUT", Path: regexp.MustCompile(`^/DFW/object/v1/[^/]+/cloudimages-copies-dfw/.`), Status: 413})
 				},
 				Config:      config,
 				ExpectError: acctest.ErrorLike("copy_from", "413", "No image was created", "next apply"),
@@ -344,4 +345,53 @@ func tasksOf(v *mockserver.Server, typ string) int {
 		}
 	}
 	return n
+}
+
+// The guide's layout on Rackspace: one source copied to several regions in
+// one apply. Each copy has its own export and objects (a container per
+// copy's region), so none waits on, fails on or deletes another's: one
+// apply makes them all, with one export each and nothing left.
+func TestAccImage_copiesOfOneSourceAtOnce(t *testing.T) {
+	t.Parallel()
+	acctest.SkipIfLive(t)
+	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
+	ord := srv.InRegion("ORD")
+	acctest.SeedVHD(t, ord, acctest.Producer.TenantID, "uploads", "golden.vhd", 1<<20)
+	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	src, _ := ord.Image(source)
+	config := acctest.ProviderConfig(srv, acctest.Producer, `  region = "ORD"`) + fmt.Sprintf(`
+resource "cloudimages_image" "copy" {
+  count     = 2
+  name      = "golden"
+  region    = ["DFW", "IAD"][count.index]
+  copy_from = { image_id = %q, region = "ORD" }
+}
+`, source)
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: onlyImagesLeft(srv, source),
+		Steps: []resource.TestStep{{
+			// Both exports start together, as Terraform runs the copies in parallel.
+			PreConfig: func() {
+				srv.InjectFault(mockserver.Fault{Method: "POST", Path: regexp.MustCompile(`^/ORD/image/v2/tasks$`), Latency: time.Second, Times: 2})
+			},
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("cloudimages_image.copy[0]", tfjsonpath.New("checksum"), knownvalue.StringExact(*src.Checksum)),
+				statecheck.ExpectKnownValue("cloudimages_image.copy[1]", tfjsonpath.New("checksum"), knownvalue.StringExact(*src.Checksum)),
+			},
+			Check: func(*terraform.State) error {
+				if n := tasksOf(ord, "export"); n != 2 {
+					return fmt.Errorf("%d export tasks in ORD, want one per copy", n)
+				}
+				for _, name := range srv.Regions() {
+					for _, o := range srv.InRegion(name).Objects(acctest.Producer.TenantID) {
+						if strings.HasPrefix(o.Container, "cloudimages-copies") {
+							return fmt.Errorf("%s/%s left in %s", o.Container, o.Name, name)
+						}
+					}
+				}
+				return nil
+			},
+		}},
+	})
 }

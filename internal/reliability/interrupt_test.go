@@ -60,14 +60,14 @@ var (
 		next: "PUT /DFW/image/v2/images/{image_id}/file"}
 	stepCopyUpload = step{name: "upload in DFW", method: "PUT", route: "/DFW/image/v2/images/{image_id}/file",
 		path: `^/DFW/image/v2/images/[^/]+/file$`}
-	// Rackspace: an export in ORD into cloudimages-copies, the object streamed to DFW's
+	// Rackspace: an export in ORD into cloudimages-copies-dfw, the object streamed to DFW's
 	// object store, an import in DFW, the metadata patch.
 	stepExportCreate = step{name: "export task create in ORD", method: "POST", route: "/ORD/image/v2/tasks", path: `^/ORD/image/v2/tasks$`,
 		next: "GET /ORD/image/v2/tasks/{task_id}"}
 	stepExportWait = step{name: "export wait in ORD", method: "GET", route: "/ORD/image/v2/tasks/{task_id}", path: `^/ORD/image/v2/tasks/[^/]+$`,
 		next: "HEAD /DFW/object/v1/{account}/{container}/{object...}"}
 	stepObjectCopy = step{name: "object copy PUT to DFW", method: "PUT", route: "/DFW/object/v1/{account}/{container}/{object...}",
-		path: `^/DFW/object/v1/[^/]+/cloudimages-copies/[^/]+$`, next: "POST /DFW/image/v2/tasks"}
+		path: `^/DFW/object/v1/[^/]+/cloudimages-copies-dfw/[^/]+$`, next: "POST /DFW/image/v2/tasks"}
 	stepImportCreate = step{name: "import task create in DFW", method: "POST", route: "/DFW/image/v2/tasks", path: `^/DFW/image/v2/tasks$`,
 		next: "GET /DFW/image/v2/tasks/{task_id}"}
 	stepImportWait = step{name: "import wait in DFW", method: "GET", route: "/DFW/image/v2/tasks/{task_id}", path: `^/DFW/image/v2/tasks/[^/]+$`,
@@ -292,9 +292,9 @@ resource "cloudimages_image" "x" {
 	}
 }
 
-// copyContainer is where a copy through the object stores keeps its object on the way,
-// in both regions (internal/image).
-const copyContainer = "cloudimages-copies"
+// copyContainers is how the containers begin where a copy through the object stores
+// keeps its object on the way, in both regions: one per copy's region (internal/image).
+const copyContainers = "cloudimages-copies"
 
 // checkCopy is a copy row's check once it has converged: the copy in DFW has the
 // source's data and its property, and no object of the copy is left in either region.
@@ -322,7 +322,7 @@ func checkCopy(srv *mockserver.Server, source string) []string {
 	}
 	for _, v := range views(srv) {
 		for _, o := range v.Objects(acctest.Producer.TenantID) {
-			if o.Container == copyContainer {
+			if strings.HasPrefix(o.Container, copyContainers) {
 				problems = append(problems, fmt.Sprintf("object %s/%s left in %s", o.Container, o.Name, v.Region()))
 			}
 		}
