@@ -149,7 +149,7 @@ func (r *imageResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"expected_hash": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Hash the image data must have: `md5:`, `sha256:` or `sha512:` followed by the hex " +
-					"digest. With `file` and `source_url` the provider checks it while streaming (and, for `file`, when " +
+					"digest. With `file`, `source_url` and `copy_from` the provider checks it while streaming (and, for `file`, when " +
 					"planning); with `import_from` and `web_download` it is compared with the server's `checksum` (md5) " +
 					"or `os_hash_value` (sha512), so `sha256` is refused there when planning. A mismatch fails the " +
 					"apply with both hashes, and the image with the wrong data is deleted.",
