@@ -35,6 +35,9 @@ type copyFromModel struct {
 	Region  types.String `tfsdk:"region"`
 }
 
+// copyFromTypes are copy_from's attribute types, for a null copy_from.
+var copyFromTypes = map[string]attr.Type{"image_id": types.StringType, "region": types.StringType}
+
 func copyFromAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,

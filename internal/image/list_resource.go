@@ -172,6 +172,7 @@ func listedModel() resourceModel {
 	m.SourceHeaders, m.SourceHeadersWO = types.MapNull(types.StringType), types.MapNull(types.StringType)
 	m.SourceHeadersWOVersion = types.Int64Null()
 	m.Properties = types.MapNull(types.StringType)
+	m.CopyFrom = types.ObjectNull(copyFromTypes)
 	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
