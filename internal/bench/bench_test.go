@@ -224,9 +224,12 @@ resource "mini_thing" "many" {
 	miniTime := median(func() time.Duration { return timed(func() { mini.mustRun("plan", "-input=false") }) })
 	// GETs and authentications of each run: the most of the three count
 	gets, auths, exact := 0, 0, true
+	var rss int64 // the provider's peak RSS, the most of the three plans
 	measured := median(func() time.Duration {
 		srv.ResetCounters()
+		stop := sampleProcess(images.Dir())
 		d := timed(func() { images.MustRun("plan", "-input=false") })
+		rss = max(rss, stop().peakRSS)
 		g, a := srv.RequestCount("GET", "/image/v2/images/{image_id}"), srv.RequestCount("POST", "/identity/v2.0/tokens")
 		gets, auths, exact = max(gets, g), max(auths, a), exact && g == sz.refresh && a == 1
 		return d
@@ -247,6 +250,11 @@ resource "mini_thing" "many" {
 			scenario: fmt.Sprintf("plan with %d images: GETs, authentications", sz.refresh), unit: "GETs",
 			measured: float64(gets), floor: float64(sz.refresh), target: "exactly 1 GET per image, 1 auth",
 			pass: exact, note: fmt.Sprintf("%d authentication(s); the most of three plans", auths),
+		},
+		{
+			scenario: fmt.Sprintf("plan (refresh) with %d images: provider peak RSS", sz.refresh), unit: "MiB",
+			measured: float64(rss) / (1 << 20), floor: 100, target: "< 100 MiB", pass: rss > 0 && rss < 100<<20,
+			note: "VmHWM sampled every 20 ms, the most of three plans",
 		},
 	}
 }
