@@ -8,8 +8,8 @@
 // go test ./internal/bench runs a smoke pass with tiny sizes (part of make
 // test, so the harness never rots); CLOUDIMAGES_BENCH=full (make bench) runs
 // the real sizes and writes BENCHMARKS.md. CLOUDIMAGES_BENCH_ONLY=refresh,upload
-// runs only the scenarios named (waits, fleet, refresh, upload, import,
-// source_url, decompress) and writes no BENCHMARKS.md.
+// runs only the scenarios named (waits, fleet, refresh, peer, scaling,
+// upload, import, source_url, decompress) and writes no BENCHMARKS.md.
 package bench
 
 import (
@@ -42,6 +42,9 @@ type sizes struct {
 	importBytes int64
 	sourceURL   int64 // served from loopback, streamed by the provider
 	xz          int64 // decompressed size of the xz file
+	applies     []int // the applies whose cost per image is compared
+	peerApply   int   // images in the apply against the OpenStack provider
+	buildPeer   bool  // build the OpenStack provider when it is not given
 }
 
 var (
@@ -51,12 +54,14 @@ var (
 		refresh: 500, upload: 1 << 30, importBytes: 256 << 20,
 		// xz -T0 -1 of 1 GiB (half random) took 108 s on 2 CPUs: 256 MiB
 		sourceURL: 1 << 30, xz: 256 << 20,
+		applies: []int{1, 50, 500}, peerApply: 50, buildPeer: true,
 	}
 	smoke = sizes{
 		waits: []time.Duration{100 * time.Millisecond},
 		fleet: 3, fleetFile: 1 << 10, fleetDelay: 50 * time.Millisecond,
 		refresh: 5, upload: 4 << 20, importBytes: 1 << 20,
 		sourceURL: 4 << 20, xz: 4 << 20,
+		applies: []int{1, 2, 3}, peerApply: 3,
 	}
 )
 
@@ -73,6 +78,8 @@ func TestBench(t *testing.T) {
 		{"waits", benchWaits},
 		{"fleet", benchFleet},
 		{"refresh", benchRefresh},
+		{"peer", benchPeer},
+		{"scaling", benchApplyScaling},
 		{"upload", benchUploadAndPlan},
 		{"import", benchImportExport},
 		{"source_url", benchSourceURL},
