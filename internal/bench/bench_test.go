@@ -226,9 +226,17 @@ resource "mini_thing" "many" {
 }
 `, sz.refresh))
 	mini.mustRun("apply", "-auto-approve", "-input=false", "-parallelism=20")
+	wide := newMiniCLI(t, fmt.Sprintf(`
+resource "mini_wide" "many" {
+  count = %d
+  name  = "many-${count.index}"
+}
+`, sz.refresh))
+	wide.mustRun("apply", "-auto-approve", "-input=false", "-parallelism=20")
 
 	floorTime := median(func() time.Duration { return timed(func() { floor.MustRun("plan", "-input=false") }) })
 	miniTime := median(func() time.Duration { return timed(func() { mini.mustRun("plan", "-input=false") }) })
+	wideTime := median(func() time.Duration { return timed(func() { wide.mustRun("plan", "-input=false") }) })
 	// GETs and authentications of each run: the most of the three count
 	gets, auths, exact := 0, 0, true
 	var rss int64 // the provider's peak RSS, the most of the three plans
@@ -250,8 +258,19 @@ resource "mini_thing" "many" {
 			pass: measured.Seconds() <= limit,
 		},
 		{
+			scenario: fmt.Sprintf("plan (refresh) with %d images against the minimal framework provider", sz.refresh), unit: "s",
+			measured: measured.Seconds(), floor: miniTime.Seconds(), target: fmt.Sprintf("≤ 1.5 × floor = %.2f s", 1.5*miniTime.Seconds()),
+			pass: measured <= miniTime*3/2,
+		},
+		{
 			scenario: fmt.Sprintf("reference: plan (refresh) with %d resources of a minimal framework provider", sz.refresh), unit: "s",
 			measured: miniTime.Seconds(), floor: floorTime.Seconds(), target: "none: the cost of any plugin provider", reference: true,
+		},
+		{
+			scenario: fmt.Sprintf("reference: plan (refresh) with %d images against %d mini_wide, a minimal framework provider's resource with as many attributes (%d)",
+				sz.refresh, sz.refresh, 2+miniWideAttributes), unit: "s",
+			measured: measured.Seconds(), floor: wideTime.Seconds(), reference: true,
+			target: "none: what Terraform and the framework cost for a schema of this size, with no API and no logic",
 		},
 		{
 			scenario: fmt.Sprintf("plan with %d images: GETs, authentications", sz.refresh), unit: "GETs",

@@ -195,6 +195,10 @@ func loadAverage() string {
 	return strings.Join(f[:3], ", ")
 }
 
+// miniWideAttributes is how many attributes mini_wide has besides id and
+// name (wideAttributes in ./miniprovider/wide.go).
+const miniWideAttributes = 36
+
 // miniCLI runs terraform in a working directory of its own with the minimal
 // framework provider (./miniprovider), built once per test process, as a
 // development override (no init needed).

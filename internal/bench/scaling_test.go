@@ -13,7 +13,8 @@ import (
 // sz.applies, against the apply of N terraform_data in the same run; the
 // cost per image, (apply − floor)/N, must not grow with N: the largest N
 // within 1.2× the cost of the one before it. Each apply is the median of
-// three, with an untimed destroy after each.
+// three, with an untimed destroy after each. The same apply of mini_wide, a
+// resource of as many attributes that calls no API, is reported beside it.
 func benchApplyScaling(t *testing.T, sz sizes) []row {
 	var rows []row
 	var previous float64 // cost per image of the N before, in ms
@@ -31,16 +32,31 @@ resource "terraform_data" "many" {
   input = "many-${count.index}"
 }
 `, n))
-		applied := func(cli *acctest.CLI) time.Duration {
-			cli.MustRun("init", "-input=false")
+		wide := newMiniCLI(t, fmt.Sprintf(`
+resource "mini_wide" "many" {
+  count = %d
+  name  = "many-${count.index}"
+}
+`, n))
+		applied := func(run func(...string)) time.Duration {
 			return median(func() time.Duration {
-				d := timed(func() { cli.MustRun("apply", "-auto-approve", "-input=false") })
-				cli.MustRun("destroy", "-auto-approve", "-input=false")
+				d := timed(func() { run("apply", "-auto-approve", "-input=false") })
+				run("destroy", "-auto-approve", "-input=false")
 				return d
 			})
 		}
-		floorTime, applyTime := applied(floor), applied(images)
-		perImage := float64(applyTime-floorTime) / float64(time.Millisecond) / float64(n)
+		images.MustRun("init", "-input=false")
+		floor.MustRun("init", "-input=false")
+		run := func(cli *acctest.CLI) func(...string) { return func(args ...string) { cli.MustRun(args...) } }
+		floorTime, applyTime, wideTime := applied(run(floor)), applied(run(images)), applied(wide.mustRun)
+		perResource := func(d time.Duration) float64 { return float64(d-floorTime) / float64(time.Millisecond) / float64(n) }
+		perImage := perResource(applyTime)
+		rows = append(rows, row{
+			scenario: fmt.Sprintf("reference: apply %d mini_wide (%d attributes, no API): cost per resource, (apply − floor)/N", n, 2+miniWideAttributes),
+			unit:     "ms", measured: perResource(wideTime), floor: floorTime.Seconds() * 1000 / float64(n), zeroOK: true, reference: true,
+			target: "none: what Terraform and the framework cost per resource of this size",
+			note:   fmt.Sprintf("apply %.3g s", wideTime.Seconds()),
+		})
 		r := row{
 			scenario: fmt.Sprintf("apply %d images (no data, MOCK_DELAY 0): cost per image, (apply − floor)/N", n), unit: "ms",
 			measured: perImage, floor: floorTime.Seconds() * 1000 / float64(n), zeroOK: true,
