@@ -50,7 +50,11 @@ func quietUnlessLogging() {
 			return
 		}
 	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+	// The provider's own logger (tflog) takes its level from
+	// TF_LOG_PROVIDER_<TYPE> (terraform-plugin-go's tf6server), not from
+	// TF_LOG_PROVIDER: without it, every tflog line of the provider was
+	// still written at TRACE.
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_CLOUDIMAGES"} {
 		_ = os.Setenv(name, "off")
 	}
 }
