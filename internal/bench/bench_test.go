@@ -7,7 +7,8 @@
 //
 // go test ./internal/bench runs a smoke pass with tiny sizes (part of make
 // test, so the harness never rots); CLOUDIMAGES_BENCH=full (make bench) runs
-// the real sizes and writes BENCHMARKS.md. CLOUDIMAGES_BENCH_ONLY=refresh,upload
+// the real sizes and writes BENCHMARKS.md (its table; the notes after it,
+// from the first "## " heading, are kept). CLOUDIMAGES_BENCH_ONLY=refresh,upload
 // runs only the scenarios named (waits, fleet, refresh, peer, scaling,
 // upload, import, source_url, decompress) and writes no BENCHMARKS.md.
 package bench
@@ -111,7 +112,11 @@ func TestBench(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(root, "BENCHMARKS.md"), []byte(report), 0o644); err != nil { //nolint:gosec // a document
+		file := filepath.Join(root, "BENCHMARKS.md")
+		if old, err := os.ReadFile(file); err == nil { //nolint:gosec // our own document
+			report += notesOf(string(old))
+		}
+		if err := os.WriteFile(file, []byte(report), 0o644); err != nil { //nolint:gosec // a document
 			t.Fatal(err)
 		}
 	}
@@ -120,6 +125,16 @@ func TestBench(t *testing.T) {
 			t.Errorf("%s: nothing measured", r.scenario)
 		}
 	}
+}
+
+// notesOf is what BENCHMARKS.md holds after the table, from its first
+// second-level heading ("## ..."), written by hand (the analysis of an
+// issue): a new run keeps it under the new table.
+func notesOf(doc string) string {
+	if i := strings.Index(doc, "\n## "); i >= 0 {
+		return "\n" + doc[i+1:]
+	}
+	return ""
 }
 
 // benchWaits: the mock makes a web-download image active 2D after the call;
