@@ -14,7 +14,7 @@ func clearLogEnv(t *testing.T) {
 			os.Unsetenv(name)
 		}
 	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_CLOUDIMAGES"} {
 		t.Setenv(name, "")
 		os.Unsetenv(name)
 	}
@@ -23,7 +23,7 @@ func clearLogEnv(t *testing.T) {
 func TestQuietUnlessLogging(t *testing.T) {
 	clearLogEnv(t)
 	quietUnlessLogging()
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_CLOUDIMAGES"} {
 		if got := os.Getenv(name); got != "off" {
 			t.Errorf("without TF_LOG: %s = %q, want off", name, got)
 		}

@@ -48,7 +48,10 @@ func startProfiles() (stop func()) {
 func writeProfiles(cpu *os.File, name func(string) string) {
 	pprof.StopCPUProfile()
 	_ = cpu.Close()
-	runtime.GC() // the heap profile shows what is live after a collection
+	// The heap profile shows what was live at the last collection but one:
+	// two, so that it is what is live now.
+	runtime.GC()
+	runtime.GC()
 	for _, kind := range []string{"allocs", "heap"} {
 		if f, err := os.Create(name(kind)); err == nil {
 			_ = pprof.Lookup(kind).WriteTo(f, 0)

@@ -92,10 +92,18 @@ type DevProvider struct {
 // NewCLIWith is NewCLI with other providers served from local binaries too.
 func NewCLIWith(t *testing.T, config string, others []DevProvider, env ...string) *CLI {
 	t.Helper()
-	requireTerraform(t)
 	bin := providerBinary(t)
+	ours := DevProvider{Source: "cloudimages/cloudimages", Version: "0.0.1", Binary: filepath.Join(bin, "terraform-provider-cloudimages")}
+	return NewCLIOf(t, config, append([]DevProvider{ours}, others...), env...)
+}
+
+// NewCLIOf is NewCLI with only the given providers, not ours (Terraform
+// starts every required provider, so a benchmark of another provider must
+// not require ours).
+func NewCLIOf(t *testing.T, config string, providers []DevProvider, env ...string) *CLI {
+	t.Helper()
+	requireTerraform(t)
 	dir := t.TempDir()
-	providers := append([]DevProvider{{Source: "cloudimages/cloudimages", Version: "0.0.1", Binary: filepath.Join(bin, "terraform-provider-cloudimages")}}, others...)
 	var overrides, includes, required strings.Builder
 	for _, p := range providers {
 		namespace, name, _ := strings.Cut(p.Source, "/")

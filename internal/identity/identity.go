@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfmodel"
 )
 
 // Attribute is one identity attribute: its name (the same in the state) and
@@ -52,8 +54,11 @@ func FromState(ctx context.Context, target *tfsdk.ResourceIdentity, diags *diag.
 			continue
 		}
 		for _, name := range names {
-			var v types.String
-			diags.Append(state.GetAttribute(ctx, path.Root(name), &v)...)
+			v, err := tfmodel.StringAttribute(ctx, state.Raw, name)
+			if err != nil {
+				diags.AddAttributeError(path.Root(name), "Identity Error", "Cannot read the attribute from the state: "+err.Error())
+				return
+			}
 			if v.IsUnknown() || v.IsNull() {
 				v = types.StringValue("") // known, as Terraform requires after an apply
 			}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfmodel"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -130,12 +131,12 @@ func (r *imageResource) planCopy(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	var cfg resourceModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(tfmodel.Get(ctx, req.Config.Schema, req.Config.Raw, &cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
 	var state resourceModel
 	if !req.State.Raw.IsNull() {
-		if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		if resp.Diagnostics.Append(tfmodel.Get(ctx, req.State.Schema, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 			return
 		}
 	}

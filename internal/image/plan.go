@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfmodel"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -21,7 +22,7 @@ import (
 // image already exists.
 func (r *imageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg resourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(tfmodel.Get(ctx, req.Config.Schema, req.Config.Raw, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -67,7 +68,7 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	region.Plan(ctx, r.client, req, resp)
 	var plan resourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(tfmodel.Get(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -75,14 +76,14 @@ func (r *imageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	r.checkPropertyKeys(ctx, plan, &resp.Diagnostics)
 	if !plan.CopyFrom.IsNull() {
 		r.planCopy(ctx, req, resp, plan)
-		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...) // what it carried over
+		resp.Diagnostics.Append(tfmodel.Get(ctx, resp.Plan.Schema, resp.Plan.Raw, &plan)...) // what it carried over
 	}
 	if req.State.Raw.IsNull() {
 		r.planSourceChecks(ctx, plan, &resp.Diagnostics)
 		return // a create: nothing to compare with
 	}
 	var state resourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(tfmodel.Get(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,6 +246,9 @@ func reservedProperty(key string) string {
 // the server nothing (only arguments it does not keep changed, such as a
 // file's path with the same content), instead of "known after apply".
 func keepUpdatedAtWithoutPatch(ctx context.Context, state, plan resourceModel, private privateGetter, resp *resource.ModifyPlanResponse) {
+	if plan.UpdatedAt.Equal(state.UpdatedAt) {
+		return // already planned unchanged, as for an unchanged image: nothing to compare
+	}
 	if isUnfinished(ctx, private) || state.importStarted() || !plan.Deactivated.Equal(state.Deactivated) ||
 		plan.Properties.IsUnknown() || state.UpdatedAt.IsNull() {
 		return

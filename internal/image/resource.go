@@ -16,6 +16,7 @@ import (
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/identity"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/providerdata"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfmodel"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
 
@@ -76,7 +77,7 @@ func (r *imageResource) Configure(_ context.Context, req resource.ConfigureReque
 func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer identity.FromState(ctx, resp.Identity, &resp.Diagnostics, imageIdentity, &resp.State, &req.State)
 	var state resourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(tfmodel.Get(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if r = r.in(&state, &resp.Diagnostics); r == nil {
 		return
 	}
@@ -101,7 +102,7 @@ func (r *imageResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		state.Properties, diags = configurableProperties(ctx, img, serverSet(ctx, r.client))
 		resp.Diagnostics.Append(diags...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(tfmodel.Set(ctx, resp.State.Schema, &resp.State.Raw, &state)...)
 }
 
 func (r *imageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

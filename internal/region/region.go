@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfmodel"
 )
 
 // Attr is the attribute's name, in the state and in resource identities.
@@ -57,8 +58,14 @@ func Plan(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest,
 	if c == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	var configured, prior types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(Attr), &configured)...)
+	// The values are read from the raw objects, and the plan set only when
+	// it changes: the framework's path lookups cost more than the rest of a
+	// plan of an unchanged resource.
+	configured, err := tfmodel.StringAttribute(ctx, req.Config.Raw, Attr)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(Attr), "Cannot read the configuration", err.Error())
+		return
+	}
 	if configured.IsUnknown() || resp.Diagnostics.HasError() {
 		return // known at apply: checked then
 	}
@@ -67,11 +74,17 @@ func Plan(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest,
 		addError(&resp.Diagnostics, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(Attr), rc.Region())...)
+	if planned, err := tfmodel.StringAttribute(ctx, resp.Plan.Raw, Attr); err != nil || !planned.Equal(types.StringValue(rc.Region())) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(Attr), rc.Region())...)
+	}
 	if req.State.Raw.IsNull() {
 		return
 	}
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(Attr), &prior)...)
+	prior, err := tfmodel.StringAttribute(ctx, req.State.Raw, Attr)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(Attr), "Cannot read the state", err.Error())
+		return
+	}
 	if !prior.IsNull() && !prior.IsUnknown() && prior.ValueString() != rc.Region() {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(Attr))
 	}

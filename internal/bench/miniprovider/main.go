@@ -1,6 +1,7 @@
 // Command miniprovider is the smallest useful provider built on
 // terraform-plugin-framework: one resource, mini_thing, with an id and a
-// name, that calls no API. The refresh benchmark plans over many of them to
+// name, that calls no API (and mini_wide, the same with as many attributes
+// as cloudimages_image, in wide.go). The refresh benchmark plans over many of them to
 // show what any framework provider costs Terraform (a plugin process, gRPC
 // calls, the framework's handling of each resource), as a reference beside
 // terraform_data, which Terraform runs in its own process.
@@ -43,7 +44,7 @@ func (miniProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (miniProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return thing{} }}
+	return []func() resource.Resource{func() resource.Resource { return thing{} }, func() resource.Resource { return wide{} }}
 }
 
 func (miniProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
