@@ -19,6 +19,7 @@ import (
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/diagnostics"
+	"github.com/cloudimages/terraform-provider-cloudimages/internal/region"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/tfmodel"
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/validate"
 )
@@ -85,13 +86,8 @@ func (m resourceModel) copySource(ctx context.Context) (cf copyFromModel, ok boo
 // copied; errors go on copy_from.
 func (r *imageResource) sourceOf(ctx context.Context, cf copyFromModel, diags *diag.Diagnostics) (*client.Client, *client.Image) {
 	at := path.Root("copy_from")
-	src, err := r.client.ForRegion(cf.Region.ValueString())
-	if err != nil {
-		detail := err.Error()
-		if ce, ok := err.(*client.ConfigError); ok {
-			detail = ce.Detail
-		}
-		diags.AddAttributeError(at.AtName("region"), "Invalid region of the image to copy", detail)
+	src := region.ClientAt(r.client, cf.Region.ValueString(), at.AtName("region"), "this image's region", diags)
+	if src == nil {
 		return nil, nil
 	}
 	id := cf.ImageID.ValueString()
@@ -205,15 +201,13 @@ func (r *imageResource) startCopy(ctx context.Context, planned tfsdk.Plan, plan 
 		r.refresh(ctx, &have, &resp.State)
 		return started{}, false
 	}
-	if why := sameData(img, digest); why != "" {
+	if err := client.VerifyDigest(img, digest); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
-			fmt.Sprintf("The data streamed from %s %s. %s", from, why, taintedHint(id)))
+			fmt.Sprintf("The data streamed from %s is not the source's: %s. %s", from, err, taintedHint(id)))
 		r.refresh(ctx, &have, &resp.State)
 		return started{}, false
 	}
-	filled := plan
-	filled.SourceHeadersWO = types.MapNull(types.StringType)
-	return started{have: have, local: &digest, filled: &filled}, true
+	return started{have: have, local: &digest, filled: &plan}, true
 }
 
 // fillFromSource sets what the plan left unknown (copy_from was unknown
@@ -249,18 +243,4 @@ func configurableSourceProperties(ctx context.Context, src *client.Client, img *
 		}
 	}
 	return out
-}
-
-// sameData says how the streamed data differs from the source's, by the
-// hashes the source's server computed; "" when it does not.
-func sameData(img *client.Image, d client.Digest) string {
-	switch {
-	case img.Size != nil && *img.Size != d.Size:
-		return fmt.Sprintf("is %d bytes, but the source is %d bytes", d.Size, *img.Size)
-	case img.Checksum != "" && img.Checksum != d.MD5:
-		return fmt.Sprintf("has the md5 %s, but the source's checksum is %s", d.MD5, img.Checksum)
-	case img.OSHashAlgo == "sha512" && img.OSHashValue != "" && img.OSHashValue != d.SHA512:
-		return fmt.Sprintf("has the sha512 %s, but the source's os_hash_value is %s", d.SHA512, img.OSHashValue)
-	}
-	return ""
 }

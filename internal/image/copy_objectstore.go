@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudimages/terraform-provider-cloudimages/internal/client"
@@ -63,16 +62,14 @@ func (r *imageResource) startCopyThroughObjectStore(ctx context.Context, planned
 	if err != nil {
 		return fail(fmt.Sprintf("copy the export of %s to the object store of region %s", from, r.client.Region()), err)
 	}
-	if why := sameData(img, digest); why != "" {
+	if err := client.VerifyDigest(img, digest); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), "The copied data differs from its source",
-			fmt.Sprintf("The export of %s %s. No image was created; the objects %s/%s in regions %s and %s are left for a look.",
-				from, why, container, object, src.Region(), r.client.Region()))
+			fmt.Sprintf("The export of %s, as copied, is not the source's data: %s. No image was created; the objects %s/%s in "+
+				"regions %s and %s are left for a look.", from, err, container, object, src.Region(), r.client.Region()))
 		return started{}, false
 	}
-	plan.ImportFrom = types.StringValue(container + "/" + object)
-	st, ok := r.startImportFor(ctx, planned, plan, resp, path.Root("copy_from"))
+	st, ok := r.startImportFor(ctx, planned, plan, resp, path.Root("copy_from"), container+"/"+object)
 	st.local = &digest
-	plan.ImportFrom = types.StringNull() // the state shows copy_from
 	st.filled = &plan
 	st.mark.CopyProperties = properties
 	st.mark.CopyObjects = []copyObject{
@@ -110,7 +107,7 @@ func exportForCopy(ctx context.Context, src *client.Client, imageID, container, 
 // an earlier apply did (the same ETag is there) and no sha256 is asked for
 // (only streaming computes one). The digest is of the data streamed; when
 // nothing was streamed, it is the object's ETag (md5) and size, with the
-// source's sha512: sameData then checks the md5 and the size against the
+// source's sha512: VerifyDigest then checks the md5 and the size against the
 // source, and the copy's own hashes, once imported from that object, are
 // checked against the source's md5 and sha512 (finish).
 func (r *imageResource) objectForCopy(ctx context.Context, src *client.Client, img *client.Image, container, object string, withSHA256 bool) (client.Digest, error) {

@@ -146,21 +146,22 @@ func (r *imageResource) startUpload(ctx context.Context, _ tfsdk.Plan, plan reso
 // waits for it and applies the plan's metadata, the name without the mark
 // included, in one patch.
 func (r *imageResource) startImport(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse) (started, bool) {
-	return r.startImportFor(ctx, planned, plan, resp, path.Root("import_from"))
+	return r.startImportFor(ctx, planned, plan, resp, path.Root("import_from"), plan.ImportFrom.ValueString())
 }
 
-// startImportFor is startImport for the argument at (import_from, or
-// copy_from for a copy through the object stores), where errors go.
-func (r *imageResource) startImportFor(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse, at path.Path) (started, bool) {
+// startImportFor is startImport of the object importFrom for the argument at
+// (import_from, or copy_from for a copy through the object stores), where
+// errors go.
+func (r *imageResource) startImportFor(ctx context.Context, planned tfsdk.Plan, plan resourceModel, resp *resource.CreateResponse, at path.Path, importFrom string) (started, bool) {
 	name, token := plan.Name.ValueString(), client.NewToken()
 	t, err := r.client.CreateImportTask(ctx, client.ImportTaskInput{
-		ImageName: name, ImportFrom: plan.ImportFrom.ValueString(), ImportFromFormat: plan.ImportFormat.ValueString(), Token: token,
+		ImageName: name, ImportFrom: importFrom, ImportFromFormat: plan.ImportFormat.ValueString(), Token: token,
 	})
 	if err != nil {
 		diagnostics.AttributeAPIError(&resp.Diagnostics, at, fmt.Sprintf("start the import of image %q", name), err, "")
 		return started{}, false
 	}
-	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": plan.ImportFrom.ValueString()})
+	tflog.Info(ctx, "import task started", map[string]any{"task_id": t.ID, "import_from": importFrom})
 	have, diags := pendingImport(ctx, planned, t.ID)
 	resp.Diagnostics.Append(diags...)
 	return started{have: have, mark: unfinishedMark{TaskImageName: client.TokenName(name, token)}}, !resp.Diagnostics.HasError()

@@ -6,6 +6,7 @@ package region
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -71,7 +72,7 @@ func Plan(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest,
 	}
 	rc, err := c.ForRegion(configured.ValueString())
 	if err != nil {
-		addError(&resp.Diagnostics, err)
+		addError(&resp.Diagnostics, path.Root(Attr), "the provider's", err)
 		return
 	}
 	if planned, err := tfmodel.StringAttribute(ctx, resp.Plan.Raw, Attr); err != nil || !planned.Equal(types.StringValue(rc.Region())) {
@@ -93,20 +94,26 @@ func Plan(ctx context.Context, c *client.Client, req resource.ModifyPlanRequest,
 // Client is the client of region (the provider's when null or empty);
 // errors go on the attribute.
 func Client(c *client.Client, region types.String, diags *diag.Diagnostics) *client.Client {
-	rc, err := c.ForRegion(region.ValueString())
+	return ClientAt(c, region.ValueString(), path.Root(Attr), "the provider's", diags)
+}
+
+// ClientAt is the client of the region named at the attribute at (c's own
+// when name is empty, which the error calls byDefault); errors go on at.
+func ClientAt(c *client.Client, name string, at path.Path, byDefault string, diags *diag.Diagnostics) *client.Client {
+	rc, err := c.ForRegion(name)
 	if err != nil {
-		addError(diags, err)
+		addError(diags, at, byDefault, err)
 		return nil
 	}
 	return rc
 }
 
-func addError(diags *diag.Diagnostics, err error) {
+func addError(diags *diag.Diagnostics, at path.Path, byDefault string, err error) {
 	if ce, ok := err.(*client.ConfigError); ok {
-		diags.AddAttributeError(path.Root(Attr), ce.Summary, ce.Detail+" Set region to one of them, or leave it out for the provider's.")
+		diags.AddAttributeError(at, ce.Summary, fmt.Sprintf("%s Set it to one of them, or leave it out for %s.", ce.Detail, byDefault))
 		return
 	}
-	diags.AddAttributeError(path.Root(Attr), "Invalid region", err.Error())
+	diags.AddAttributeError(at, "Invalid region", err.Error())
 }
 
 // SplitImportID takes a region off an import id that has one part more
