@@ -81,56 +81,63 @@ func (c *Client) DeleteObject(ctx context.Context, container, object string) err
 // what was sent.
 func (c *Client) CopyObjectFrom(ctx context.Context, from *Client, container, object string, withSHA256 bool) (Digest, error) {
 	for attempt := 0; ; attempt++ {
-		d, err := c.copyObjectOnce(ctx, from, container, object, withSHA256)
-		if err == nil || !transient(err) || attempt >= c.maxRetries {
+		d, size, err := c.copyObjectOnce(ctx, from, container, object, withSHA256)
+		if err == nil || !transient(err) {
 			return d, err
 		}
-		tflog.Info(c.secrets.mask(ctx), "Copying the object failed part-way: sending it again",
-			map[string]any{"container": container, "object": object, "attempt": attempt + 1, "error": err.Error()})
+		if UnknownOutcome(err) && c.storedAlready(ctx, container, object, d, size) {
+			tflog.Info(c.secrets.mask(ctx), "The object was stored although the answer was lost: not sending it again",
+				map[string]any{"container": container, "object": object, "error": err.Error()})
+			return d, nil
+		}
+		if attempt >= c.maxRetries {
+			return d, err
+		}
+		tflog.Warn(c.secrets.mask(ctx), "Copying the object failed part-way: sending it again from the start",
+			map[string]any{"container": container, "object": object, "attempt": attempt + 1, "max_retries": c.maxRetries, "error": err.Error()})
+		if err := pause(ctx, attempt); err != nil {
+			return d, err
+		}
 	}
 }
 
-func (c *Client) copyObjectOnce(ctx context.Context, from *Client, container, object string, withSHA256 bool) (Digest, error) {
+// copyObjectOnce streams the object once; size is the source's length (-1
+// when unknown), d what was sent.
+func (c *Client) copyObjectOnce(ctx context.Context, from *Client, container, object string, withSHA256 bool) (d Digest, size int64, err error) {
 	src, err := from.objectURL(http.MethodGet, container, object)
 	if err != nil {
-		return Digest{}, err
+		return Digest{}, -1, err
 	}
 	dst, err := c.objectURL(http.MethodPut, container, object)
 	if err != nil {
-		return Digest{}, err
+		return Digest{}, -1, err
 	}
 	got, err := from.image.Request(ctx, http.MethodGet, src, &gophercloud.RequestOpts{KeepResponseBody: true, OkCodes: []int{http.StatusOK}})
 	if err != nil {
-		return Digest{}, WrapError(http.MethodGet, src, err)
+		return Digest{}, -1, WrapError(http.MethodGet, src, err)
 	}
 	defer got.Body.Close()
-	hr := newHashingReader(c.secrets.mask(ctx), container+"/"+object, got.Body, got.ContentLength)
+	size = got.ContentLength
+	hr := newHashingReader(c.secrets.mask(ctx), container+"/"+object, got.Body, size)
 	hr.withSHA256 = withSHA256
 	headers := map[string]string{"Content-Type": "application/octet-stream"}
 	if etag := strings.Trim(got.Header.Get("Etag"), `"`); etag != "" {
 		headers["ETag"] = etag
 	}
 	tflog.Debug(c.secrets.mask(ctx), "Copying an object between regions",
-		map[string]any{"from_region": from.region, "to_region": c.region, "container": container, "object": object, "size": got.ContentLength})
+		map[string]any{"from_region": from.region, "to_region": c.region, "container": container, "object": object, "size": size})
 	_, err = c.image.Request(ctx, http.MethodPut, dst, &gophercloud.RequestOpts{
 		RawBody: hr, MoreHeaders: headers, OkCodes: []int{http.StatusCreated},
 	})
-	d := hr.digest()
+	d = hr.digest()
 	if err != nil {
-		err = WrapError(http.MethodPut, dst, err)
-		if UnknownOutcome(err) && c.storedAlready(ctx, container, object, d, got.ContentLength) {
-			tflog.Info(c.secrets.mask(ctx), "The object was stored although the answer was lost: not sending it again",
-				map[string]any{"container": container, "object": object, "error": err.Error()})
-			hr.finalProgress()
-			return d, nil
-		}
-		return d, err
+		return d, size, WrapError(http.MethodPut, dst, err)
 	}
 	hr.finalProgress()
-	if got.ContentLength >= 0 && d.Size != got.ContentLength {
-		return d, &APIError{Method: http.MethodPut, URL: dst, Message: fmt.Sprintf("copied %d bytes of an object of %d bytes", d.Size, got.ContentLength)}
+	if size >= 0 && d.Size != size {
+		return d, size, &APIError{Method: http.MethodPut, URL: dst, Message: fmt.Sprintf("copied %d bytes of an object of %d bytes", d.Size, size)}
 	}
-	return d, nil
+	return d, size, nil
 }
 
 // storedAlready reports whether a PUT whose outcome is unknown stored what

@@ -356,15 +356,8 @@ func (c *Client) RenameMarkedImage(ctx context.Context, id, marked, name string)
 // HEAD on the object, with the API's token. It settles what became of an
 // export task that expired before anyone saw it finish.
 func (c *Client) ExportedObjectExists(ctx context.Context, container, imageID string) (bool, error) {
-	if c.objects == "" {
-		return false, &APIError{Method: http.MethodHead, Message: "the catalog lists no object store (set object_store_endpoint)"}
-	}
-	u := strings.TrimRight(c.objects, "/") + "/" + url.PathEscape(container) + "/" + url.PathEscape(imageID+".vhd")
-	err := c.call(ctx, http.MethodHead, u, nil, []int{http.StatusOK, http.StatusNoContent}, nil)
-	if IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
+	info, err := c.HeadObject(ctx, container, imageID+".vhd")
+	return info != nil, err
 }
 
 // ListTasks is GET /v2/tasks of one type (and status, when set), newest
