@@ -34,7 +34,7 @@ func (s *Server) listRegions(w http.ResponseWriter, _ *http.Request, _ *call) {
 	out := []map[string]string{}
 	for _, v := range s.views {
 		out = append(out, map[string]string{
-			"name": v.name, "image_url": v.ImageURL(), "object_store_url": v.regionURL() + "/object/v1/AUTH_{tenant_id}",
+			"name": v.name, "image_url": v.ImageURL(), "object_store_url": v.ObjectStoreURL("{tenant_id}"),
 		})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"regions": out})

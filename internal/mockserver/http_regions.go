@@ -35,17 +35,29 @@ func isRegional(path string) bool {
 // unprefixed is r without the view's region prefix (r itself when there is none, or it
 // is gone already).
 func (s *Server) unprefixed(r *http.Request) *http.Request {
-	rest, ok := strings.CutPrefix(r.URL.Path, s.prefix)
-	if s.prefix == "" || !ok || !strings.HasPrefix(rest, "/") {
+	if s.prefix == "" {
 		return r
+	}
+	if r2, ok := withoutPathPrefix(r, s.prefix); ok {
+		return r2
+	}
+	return r
+}
+
+// withoutPathPrefix is a copy of r whose path (and RequestURI) lacks prefix, and true;
+// r and false when the path is not prefix followed by "/".
+func withoutPathPrefix(r *http.Request, prefix string) (*http.Request, bool) {
+	rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return r, false
 	}
 	r2 := new(http.Request)
 	*r2 = *r
 	u := *r.URL
-	u.Path, u.RawPath = rest, strings.TrimPrefix(u.RawPath, s.prefix)
+	u.Path, u.RawPath = rest, strings.TrimPrefix(u.RawPath, prefix)
 	r2.URL = &u
-	r2.RequestURI = strings.TrimPrefix(r.RequestURI, s.prefix)
-	return r2
+	r2.RequestURI = strings.TrimPrefix(r.RequestURI, prefix)
+	return r2, true
 }
 
 // noRegion answers an unprefixed regional path on a server of several regions: 404 in

@@ -201,18 +201,9 @@ func (s *Server) unauthorized(w http.ResponseWriter) {
 // says which interface the request came through.
 func stripInterface(r *http.Request) (*http.Request, string) {
 	for _, iface := range Interfaces[1:] {
-		prefix := "/" + iface
-		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
-		if !ok || !strings.HasPrefix(rest, "/") || isControlPath(rest) {
-			continue
+		if r2, ok := withoutPathPrefix(r, "/"+iface); ok && !isControlPath(r2.URL.Path) {
+			return r2, iface
 		}
-		r2 := new(http.Request)
-		*r2 = *r
-		u := *r.URL
-		u.Path, u.RawPath = rest, strings.TrimPrefix(u.RawPath, prefix)
-		r2.URL = &u
-		r2.RequestURI = strings.TrimPrefix(r.RequestURI, prefix)
-		return r2, iface
 	}
 	return r, "public"
 }
