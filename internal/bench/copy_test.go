@@ -43,14 +43,7 @@ resource "cloudimages_image" "data" {
 	runs := runStreams(floor, acctest.NewCLI(t, config(big), env), acctest.NewCLI(t, config(tiny), env))
 
 	name := fmt.Sprintf("copy_from of %s from another region", bytesize(sz.copy))
-	return []row{
-		throughputRow(name+": throughput vs curl GET /file \\| curl -T -", sz.copy, runs, ""),
-		{
-			scenario: name + ": provider peak RSS", unit: "MiB",
-			measured: float64(runs.proc.peakRSS) / (1 << 20), floor: 64, target: "< 64 MiB", pass: runs.proc.peakRSS < 64<<20,
-		},
-		diskRow(name, runs.proc, sockets),
-	}
+	return append([]row{throughputRow(name+": throughput vs curl GET /file \\| curl -T -", sz.copy, runs, "")}, memoryRows(name, runs.proc, sockets)...)
 }
 
 // seedImage makes an active raw image of file in m's region with curl, as

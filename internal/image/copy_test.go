@@ -210,8 +210,7 @@ func TestAccImage_copyThroughTheObjectStores(t *testing.T) {
 	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
 	ord, dfw := srv.InRegion("ORD"), srv.InRegion("DFW")
 	tenant := acctest.Producer.TenantID
-	acctest.SeedVHD(t, ord, tenant, "uploads", "golden.vhd", 2<<20)
-	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	source := rackspaceSource(t, ord, 2<<20)
 	if err := ord.UpdateImage(source, func(img *mockserver.ImageRecord) {
 		img.Tags = []string{"golden"}
 		img.Properties = map[string]string{"os_distro": "debian"}
@@ -297,8 +296,7 @@ func TestAccImage_copyAdoptsTheRunningExport(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
 	ord := srv.InRegion("ORD")
-	acctest.SeedVHD(t, ord, acctest.Producer.TenantID, "uploads", "golden.vhd", 1<<20)
-	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	source := rackspaceSource(t, ord, 1<<20)
 	config := func(timeout string) string {
 		return acctest.ProviderConfig(srv, acctest.Producer, `  region = "DFW"`) + fmt.Sprintf(`
 resource "cloudimages_image" "copy" {
@@ -356,8 +354,7 @@ func TestAccImage_copiesOfOneSourceAtOnce(t *testing.T) {
 	acctest.SkipIfLive(t)
 	srv := acctest.Mock(t, mockserver.Options{Flavor: "rackspace", Regions: threeRegions})
 	ord := srv.InRegion("ORD")
-	acctest.SeedVHD(t, ord, acctest.Producer.TenantID, "uploads", "golden.vhd", 1<<20)
-	_, source := acctest.RunSeedImportTask(t, ord, acctest.Producer, "golden", "uploads/golden.vhd")
+	source := rackspaceSource(t, ord, 1<<20)
 	src, _ := ord.Image(source)
 	config := acctest.ProviderConfig(srv, acctest.Producer, `  region = "ORD"`) + fmt.Sprintf(`
 resource "cloudimages_image" "copy" {
@@ -394,4 +391,13 @@ resource "cloudimages_image" "copy" {
 			},
 		}},
 	})
+}
+
+// rackspaceSource is an image to copy on a Rackspace mock, in the region v:
+// the producer's, imported from a VHD of size bytes, as Rackspace makes them.
+func rackspaceSource(t *testing.T, v *mockserver.Server, size int64) string {
+	t.Helper()
+	acctest.SeedVHD(t, v, acctest.Producer.TenantID, "uploads", "golden.vhd", size)
+	_, id := acctest.RunSeedImportTask(t, v, acctest.Producer, "golden", "uploads/golden.vhd")
+	return id
 }
